@@ -1,0 +1,80 @@
+import {
+  Catch,
+  HttpException,
+  Inject,
+  type ArgumentsHost,
+  type ExceptionFilter,
+} from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { PipedriveApiError } from './api/pipedrive-api-error';
+import { ControlError } from './controls/control-error';
+import { OAuthError } from './oauth/oauth-error';
+import {
+  SANDBOX_OPTIONS,
+  type ResolvedSandboxOptions,
+} from './sandbox-options';
+
+/**
+ * Renders every error in the style of the surface it came from: Pipedrive's
+ * API envelope under /api, the OAuth error body under /oauth, and
+ * `{"error": message}` for the /_sandbox controls.
+ */
+@Catch()
+export class SandboxExceptionFilter implements ExceptionFilter {
+  constructor(
+    @Inject(SANDBOX_OPTIONS) private readonly options: ResolvedSandboxOptions,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const req = host.switchToHttp().getRequest<Request>();
+    const res = host.switchToHttp().getResponse<Response>();
+    if (res.headersSent) {
+      return;
+    }
+    const { status, body } = this.render(exception, req.path);
+    res.status(status).json(body);
+  }
+
+  private render(
+    exception: unknown,
+    path: string,
+  ): { status: number; body: object } {
+    if (exception instanceof PipedriveApiError) {
+      return { status: exception.status, body: exception.toBody() };
+    }
+    if (exception instanceof OAuthError) {
+      return { status: exception.status, body: exception.toBody() };
+    }
+    if (exception instanceof ControlError) {
+      return { status: exception.status, body: { error: exception.message } };
+    }
+
+    let status = 500;
+    let message = 'Internal server error';
+    if (exception instanceof HttpException) {
+      status = exception.getStatus();
+      message = status === 404 ? 'Resource not found' : exception.message;
+    } else {
+      this.options.logger.error(
+        { err: exception, path },
+        'Sandbox request failed',
+      );
+    }
+
+    if (path.startsWith('/api/') || path === '/api') {
+      return {
+        status,
+        body: new PipedriveApiError(status, message, {
+          errorCode: status,
+        }).toBody(),
+      };
+    }
+    if (path.startsWith('/oauth/')) {
+      const code = status === 404 ? 'not_found' : 'server_error';
+
+      return { status, body: { success: false, error: code, message } };
+    }
+
+    return { status, body: { error: message } };
+  }
+}
