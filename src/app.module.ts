@@ -1,0 +1,37 @@
+import { type Writable } from 'node:stream';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { createLoggerOptions } from './common/logging/logger.options';
+import { GatewayConfigModule } from './config/config.module';
+import { type GatewayConfig } from './config/gateway-config';
+import { CryptoModule } from './crypto/crypto.module';
+import { DatabaseModule } from './database/database.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OAuthModule } from './oauth/oauth.module';
+import { LeadsModule } from './resources/leads/leads.module';
+
+/**
+ * The gateway. Resource modules come before the generic proxy so that their
+ * typed routes match first.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig, logStream?: Writable): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        GatewayConfigModule.forRoot(config),
+        LoggerModule.forRoot(createLoggerOptions(config.logLevel, logStream)),
+        EventEmitterModule.forRoot(),
+        MetricsModule,
+        CryptoModule,
+        DatabaseModule,
+        AuthModule,
+        OAuthModule,
+        LeadsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, type Repository } from 'typeorm';
+import { sha256Hex } from '../crypto/secret-hash';
+import { ApiKey } from './api-key.entity';
+import { type Caller } from './caller';
+
+export const API_KEY_PREFIX = 'pgw_';
+/** A cached lookup is trusted this long; revocation in this process is immediate. */
+const CACHE_TTL_MS = 5_000;
+const LAST_USED_WRITE_INTERVAL_MS = 60_000;
+
+interface CachedKey {
+  caller: Extract<Caller, { kind: 'api_key' }> | null;
+  expiresAt: number;
+}
+
+/**
+ * Service API keys: created with 32 random bytes, shown once, stored as
+ * SHA-256 (enough for a high-entropy secret that is only looked up).
+ */
+@Injectable()
+export class ApiKeysService {
+  private readonly logger = new Logger(ApiKeysService.name);
+  private readonly cache = new Map<string, CachedKey>();
+  private readonly lastUsedWrites = new Map<string, number>();
+
+  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+
+  async create(name: string, companyIds: number[] | null): Promise<{ record: ApiKey; key: string }> {
+    const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const record = this.keys.create({
+      name,
+      keyHash: sha256Hex(key),
+      keyPrefix: key.slice(0, 12),
+      companyIds,
+    });
+    await this.keys.insert(record);
+
+    return { record: await this.keys.findOneByOrFail({ id: record.id }), key };
+  }
+
+  list(options: { limit: number; after?: { createdAt: Date; id: string } }): Promise<ApiKey[]> {
+    const query = this.keys
+      .createQueryBuilder('key')
+      .orderBy('key.createdAt', 'ASC')
+      .addOrderBy('key.id', 'ASC')
+      .take(options.limit);
+    if (options.after) {
+      query.where('(key.createdAt, key.id) > (:createdAt, :id)', options.after);
+    }
+
+    return query.getMany();
+  }
+
+  findById(id: string): Promise<ApiKey | null> {
+    return this.keys.findOneBy({ id });
+  }
+
+  /** Returns false when the key does not exist or was revoked already. */
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.cache.clear();
+
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The caller for a presented key, or null when it is unknown or revoked. */
+  async authenticate(presented: string): Promise<Extract<Caller, { kind: 'api_key' }> | null> {
+    const hash = sha256Hex(presented);
+    const now = Date.now();
+    const cached = this.cache.get(hash);
+    if (cached && cached.expiresAt > now) {
+      this.recordUse(cached.caller, now);
+
+      return cached.caller;
+    }
+    const record = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+    const caller = record
+      ? { kind: 'api_key' as const, id: record.id, name: record.name, companyIds: record.companyIds }
+      : null;
+    if (this.cache.size > 10_000) {
+      this.cache.clear();
+    }
+    this.cache.set(hash, { caller, expiresAt: now + CACHE_TTL_MS });
+    this.recordUse(caller, now);
+
+    return caller;
+  }
+
+  /** Writes last_used_at at most once a minute per key, off the request path. */
+  private recordUse(caller: CachedKey['caller'], now: number): void {
+    if (!caller) {
+      return;
+    }
+    const last = this.lastUsedWrites.get(caller.id) ?? 0;
+    if (now - last < LAST_USED_WRITE_INTERVAL_MS) {
+      return;
+    }
+    this.lastUsedWrites.set(caller.id, now);
+    this.keys.update({ id: caller.id }, { lastUsedAt: new Date(now) }).catch((error: unknown) => {
+      this.logger.warn({ err: error, apiKeyId: caller.id }, 'recording API key use failed');
+    });
+  }
+}

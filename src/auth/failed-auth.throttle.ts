@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const WINDOW_MS = 5 * 60_000;
+/** Past this many failures in the window, an address gets 429 at once. */
+export const MAX_FAILURES_PER_WINDOW = 100;
+const MAX_DELAY_MS = 2_000;
+const MAX_TRACKED_ADDRESSES = 50_000;
+
+interface Window {
+  failures: number;
+  startedAt: number;
+}
+
+/**
+ * Slows down failed authentication per client address: each failure is
+ * answered after a delay that doubles with the failures in a five-minute
+ * window, up to two seconds, and an address past the maximum is refused.
+ */
+@Injectable()
+export class FailedAuthThrottle {
+  private readonly windows = new Map<string, Window>();
+
+  isBlocked(address: string, now = Date.now()): boolean {
+    const window = this.windows.get(address);
+
+    return !!window && now - window.startedAt < WINDOW_MS && window.failures >= MAX_FAILURES_PER_WINDOW;
+  }
+
+  /** Counts a failure and waits before the caller answers it. */
+  async recordFailure(address: string, now = Date.now()): Promise<void> {
+    let window = this.windows.get(address);
+    if (!window || now - window.startedAt >= WINDOW_MS) {
+      if (this.windows.size >= MAX_TRACKED_ADDRESSES) {
+        this.windows.clear();
+      }
+      window = { failures: 0, startedAt: now };
+      this.windows.set(address, window);
+    }
+    window.failures += 1;
+    await sleep(Math.min(MAX_DELAY_MS, 25 * 2 ** Math.min(window.failures - 1, 10)));
+  }
+}

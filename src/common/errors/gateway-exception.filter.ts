@@ -1,0 +1,153 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  Logger,
+} from '@nestjs/common';
+import { type Request, type Response } from 'express';
+import { GatewayException, type GatewayErrorCode } from './gateway.exception';
+
+const CODE_BY_STATUS: Record<number, GatewayErrorCode> = {
+  400: 'validation_failed',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+/**
+ * Answers every error in Pipedrive's envelope with a stable `code`. Errors
+ * that are not HttpExceptions are faults: logged with their stack and
+ * answered as a generic 500 without internal detail.
+ */
+@Catch()
+export class GatewayExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(GatewayExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const request = host.switchToHttp().getRequest<Request>();
+    if (response.headersSent) {
+      this.logger.error(
+        { err: exception, path: request.path },
+        'error after the response started; closing the connection',
+      );
+      response.destroy();
+
+      return;
+    }
+
+    const body = this.toEnvelope(exception, request);
+    if (exception instanceof GatewayException) {
+      for (const [name, value] of Object.entries(exception.extra.headers ?? {})) {
+        response.setHeader(name, value);
+      }
+    }
+    response.status(body.status).json(body.envelope);
+  }
+
+  private toEnvelope(
+    exception: unknown,
+    request: Request,
+  ): { status: number; envelope: Record<string, unknown> } {
+    if (exception instanceof GatewayException) {
+      return {
+        status: exception.getStatus(),
+        envelope: {
+          success: false,
+          error: exception.message,
+          ...(exception.extra.errorInfo
+            ? { error_info: exception.extra.errorInfo }
+            : {}),
+          code: exception.code,
+          ...(exception.extra.fields ? { fields: exception.extra.fields } : {}),
+        },
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+
+      return {
+        status,
+        envelope: {
+          success: false,
+          error: describeHttpException(exception, request),
+          code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'forbidden'),
+        },
+      };
+    }
+    const bodyParserError = asBodyParserError(exception);
+    if (bodyParserError) {
+      return bodyParserError;
+    }
+    this.logger.error(
+      { err: exception, method: request.method, path: request.path },
+      'unhandled error',
+    );
+
+    return {
+      status: 500,
+      envelope: {
+        success: false,
+        error: 'Internal error; the request id in the logs has the detail',
+        code: 'internal_error',
+      },
+    };
+  }
+}
+
+function describeHttpException(exception: HttpException, request: Request): string {
+  if (exception.getStatus() === 404) {
+    return `Route not found: ${request.method} ${request.path}`;
+  }
+  const response = exception.getResponse();
+  if (typeof response === 'object' && response && 'message' in response) {
+    const message = (response as { message: unknown }).message;
+
+    return Array.isArray(message) ? message.join('; ') : String(message);
+  }
+
+  return exception.message;
+}
+
+/** Maps errors thrown by Express's body parsers to client errors. */
+function asBodyParserError(
+  exception: unknown,
+): { status: number; envelope: Record<string, unknown> } | undefined {
+  const error = exception as { type?: string; status?: number; limit?: number };
+  switch (error?.type) {
+    case 'entity.too.large':
+      return {
+        status: 413,
+        envelope: {
+          success: false,
+          error: `Request body is larger than the limit of ${error.limit} bytes`,
+          code: 'payload_too_large',
+        },
+      };
+    case 'entity.parse.failed':
+      return {
+        status: 400,
+        envelope: {
+          success: false,
+          error: 'Request body is not valid JSON',
+          code: 'validation_failed',
+        },
+      };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return {
+        status: 415,
+        envelope: {
+          success: false,
+          error: 'Request body has an unsupported encoding or charset',
+          code: 'unsupported_media_type',
+        },
+      };
+    default:
+      return undefined;
+  }
+}

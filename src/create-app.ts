@@ -1,0 +1,47 @@
+import { type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { type Writable } from 'node:stream';
+import cookieParser from 'cookie-parser';
+import { json, raw, urlencoded, type Request } from 'express';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { GatewayExceptionFilter } from './common/errors/gateway-exception.filter';
+import { createValidationPipe } from './common/errors/validation';
+import { type GatewayConfig } from './config/gateway-config';
+
+/** Bodies of requests proxied to Pipedrive, kept as bytes. */
+export type RequestWithRawBody = Request & { rawBody?: Buffer };
+
+const keepRawBody = (request: RequestWithRawBody, _response: unknown, buffer: Buffer): void => {
+  request.rawBody = buffer;
+};
+
+/**
+ * Builds the gateway application (not yet listening): logger, body parsers
+ * with limits, the global validation pipe and error envelope.
+ */
+export async function createGatewayApp(
+  config: GatewayConfig,
+  options: { logStream?: Writable } = {},
+): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.logStream), {
+    bodyParser: false,
+    bufferLogs: true,
+  });
+  app.useLogger(app.get(Logger));
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(cookieParser());
+
+  const limit = config.requestBodyLimitBytes;
+  app.use(json({ limit, verify: keepRawBody, type: ['application/json', 'application/*+json'] }));
+  app.use(urlencoded({ limit, extended: false, verify: keepRawBody }));
+  app.use('/companies', raw({ limit, type: () => true }));
+
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new GatewayExceptionFilter());
+  app.enableShutdownHooks();
+
+  return app;
+}

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PipedriveOAuthClient } from '../pipedrive/pipedrive-oauth.client';
+import { Installation } from './installation.entity';
+import { InstallationCache } from './installation-cache';
+import { InstallationNotifier } from './installation-notifier';
+import { InstallationsService } from './installations.service';
+import { TenantResolver } from './tenant-resolver.service';
+import { TokenRefresher } from './token-refresher.service';
+
+/** Installations, their encrypted tokens, and the token lifecycle. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Installation])],
+  providers: [
+    InstallationCache,
+    InstallationNotifier,
+    InstallationsService,
+    PipedriveOAuthClient,
+    TenantResolver,
+    TokenRefresher,
+  ],
+  exports: [
+    InstallationCache,
+    InstallationsService,
+    PipedriveOAuthClient,
+    TenantResolver,
+    TokenRefresher,
+    TypeOrmModule,
+  ],
+})
+export class InstallationsModule {}
