@@ -15,7 +15,7 @@ export class ControlBody {
     const value = this.optionalInteger(name, min, max);
     if (value === undefined) {
       throw new ControlError(
-        `Field ${name} is required: an integer from ${min} to ${max}.`,
+        `Field ${name} is required: expected ${describeRange(min, max)}.`,
       );
     }
 
@@ -37,7 +37,7 @@ export class ControlBody {
       (value as number) > max
     ) {
       throw new ControlError(
-        `Field ${name} is invalid: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}.`,
+        `Field ${name} is invalid: expected ${describeRange(min, max)}, got ${JSON.stringify(value)}.`,
       );
     }
 
@@ -96,4 +96,10 @@ export class ControlBody {
 
     return value as string[];
   }
+}
+
+function describeRange(min: number, max: number): string {
+  return max === Number.MAX_SAFE_INTEGER
+    ? `an integer of at least ${min}`
+    : `an integer from ${min} to ${max}`;
 }
