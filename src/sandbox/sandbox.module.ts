@@ -5,7 +5,14 @@ import { CompanyData } from './api/company-data.service';
 import { LeadsController } from './api/leads.controller';
 import { RateLimiter } from './api/rate-limiter.service';
 import { ScopeGuard } from './api/required-scopes';
+import { DealsSummaryController } from './api/deals-summary.controller';
+import { DealsV2Controller } from './api/deals-v2.controller';
+import { FilesController } from './api/files.controller';
+import { NotesController } from './api/notes.controller';
+import { ProductFieldsController } from './api/product-fields.controller';
+import { UserSettingsController } from './api/user-settings.controller';
 import { UsersController } from './api/users.controller';
+import { WebhooksController } from './api/webhooks.controller';
 import { ControlsController } from './controls/controls.controller';
 import { FaultInjector } from './controls/fault-injector.service';
 import { Installations } from './oauth/installations.service';
@@ -19,6 +26,7 @@ import {
 import { SandboxServers } from './sandbox-servers.service';
 import { ActivityLog } from './state/activity-log.service';
 import { SandboxStore } from './state/sandbox-store.service';
+import { RecordEvents } from './webhooks/record-events.service';
 import { WebhookDelivery } from './webhooks/webhook-delivery.service';
 
 /** The whole sandbox: OAuth server, Pipedrive API and test controls. */
@@ -32,6 +40,13 @@ export class SandboxModule {
         ControlsController,
         UsersController,
         LeadsController,
+        NotesController,
+        FilesController,
+        ProductFieldsController,
+        UserSettingsController,
+        DealsSummaryController,
+        DealsV2Controller,
+        WebhooksController,
       ],
       providers: [
         { provide: SANDBOX_OPTIONS, useValue: options },
@@ -45,6 +60,7 @@ export class SandboxModule {
         RateLimiter,
         SandboxServers,
         SandboxStore,
+        RecordEvents,
         TokenStore,
         WebhookDelivery,
       ],

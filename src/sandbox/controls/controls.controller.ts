@@ -5,6 +5,8 @@ import { TokenStore } from '../oauth/token-store.service';
 import { SandboxServers } from '../sandbox-servers.service';
 import { ActivityLog, type LoggedRequest } from '../state/activity-log.service';
 import { SandboxStore } from '../state/sandbox-store.service';
+import { ENTITY_OBJECTS } from '../webhooks/entity-views';
+import { RecordEvents } from '../webhooks/record-events.service';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.service';
 import { ControlBody } from './control-body';
 import { ControlError } from './control-error';
@@ -29,6 +31,7 @@ export class ControlsController {
     private readonly faults: FaultInjector,
     private readonly activity: ActivityLog,
     private readonly delivery: WebhookDelivery,
+    private readonly recordEvents: RecordEvents,
   ) {}
 
   @Get('stats')
@@ -116,6 +119,24 @@ export class ControlsController {
     this.installations.uninstall(companyId, userId);
 
     return this.installations.sendUninstallNotice(companyId, userId);
+  }
+
+  /** Changes a seeded record and delivers the event to matching webhooks. */
+  @Post('events')
+  @HttpCode(200)
+  emitEvent(@Body() body: unknown): { eventId: string; deliveries: number } {
+    const fields = new ControlBody(body);
+    const companyId = fields.integer('companyId', 1);
+    const object = fields.oneOf('object', ENTITY_OBJECTS);
+    const action = fields.oneOf('action', [
+      'create',
+      'change',
+      'delete',
+    ] as const);
+    const company = this.requireCompany(companyId);
+    const event = this.recordEvents.apply(company, object, action);
+
+    return { eventId: event.id, deliveries: this.delivery.deliver(event) };
   }
 
   @Post('move-api-domain')
