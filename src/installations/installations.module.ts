@@ -6,6 +6,7 @@ import { InstallationCache } from './installation-cache';
 import { InstallationNotifier } from './installation-notifier';
 import { InstallationsService } from './installations.service';
 import { TenantResolver } from './tenant-resolver.service';
+import { TokenMaintenanceService } from './token-maintenance.service';
 import { TokenRefresher } from './token-refresher.service';
 
 /** Installations, their encrypted tokens, and the token lifecycle. */
@@ -17,6 +18,7 @@ import { TokenRefresher } from './token-refresher.service';
     InstallationsService,
     PipedriveOAuthClient,
     TenantResolver,
+    TokenMaintenanceService,
     TokenRefresher,
   ],
   exports: [
@@ -24,6 +26,7 @@ import { TokenRefresher } from './token-refresher.service';
     InstallationsService,
     PipedriveOAuthClient,
     TenantResolver,
+    TokenMaintenanceService,
     TokenRefresher,
     TypeOrmModule,
   ],

@@ -45,7 +45,7 @@ function cookieFrom(response: Response): string {
 }
 
 /** The steps of a browser install, exposed so tests can tamper between them. */
-export async function beginInstall(stack: TestStack): Promise<{ consentUrl: string; cookie: string }> {
+export async function beginInstall(stack: Pick<TestStack, 'url'>): Promise<{ consentUrl: string; cookie: string }> {
   const start = await fetch(`${stack.url}/oauth/authorize`, { redirect: 'manual' });
   if (start.status !== 302) {
     throw new Error(`/oauth/authorize answered ${start.status}`);
@@ -84,16 +84,16 @@ export async function submitConsent(
 
 /** Installs the app like a browser: authorize, consent, callback. */
 export async function installThroughConsent(
-  stack: TestStack,
+  stack: Pick<TestStack, 'url' | 'sandbox'>,
   choice: { companyId?: number; userId?: number } = {},
 ): Promise<InstallResult> {
-  const { consentUrl, cookie } = await beginInstall(stack);
-  const callbackUrl = await submitConsent(consentUrl, choice);
-  const callback = await fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' });
-  const page = await callback.text();
   const companies = stack.sandbox.companies();
   const company = companies.find((c) => c.id === choice.companyId) ?? companies[0];
   const userId = choice.userId ?? company.users[0].id;
+  const { consentUrl, cookie } = await beginInstall(stack);
+  const callbackUrl = await submitConsent(consentUrl, { companyId: company.id, userId });
+  const callback = await fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' });
+  const page = await callback.text();
 
   return { companyId: company.id, userId, status: callback.status, page };
 }
