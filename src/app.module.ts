@@ -10,7 +10,12 @@ import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { DealsSummaryModule } from './resources/deals-summary/deals-summary.module';
+import { FilesModule } from './resources/files/files.module';
 import { LeadsModule } from './resources/leads/leads.module';
+import { NotesModule } from './resources/notes/notes.module';
+import { ProductFieldsModule } from './resources/product-fields/product-fields.module';
+import { UserSettingsModule } from './resources/user-settings/user-settings.module';
 
 /**
  * The gateway. Resource modules come before the generic proxy so that their
@@ -31,6 +36,11 @@ export class AppModule {
         AuthModule,
         OAuthModule,
         LeadsModule,
+        NotesModule,
+        FilesModule,
+        ProductFieldsModule,
+        UserSettingsModule,
+        DealsSummaryModule,
       ],
     };
   }

@@ -12,6 +12,7 @@ export type GatewayErrorCode =
   | 'refresh_failed'
   | 'rate_limited'
   | 'upstream_unavailable'
+  | 'upstream_error'
   | 'api_domain_not_allowed'
   | 'not_found'
   | 'payload_too_large'

@@ -14,7 +14,9 @@ export class LeadsController {
   constructor(private readonly leads: LeadsService) {}
 
   @Get()
-  @ApiOperation({ summary: "List the company's leads (Pipedrive GET /api/v1/leads)" })
+  @ApiOperation({
+    summary: "List the company's leads (Pipedrive GET /api/v1/leads)",
+  })
   async list(
     @Tenant() tenant: TenantContext,
     @Query() query: ListLeadsQuery,
@@ -24,7 +26,10 @@ export class LeadsController {
   }
 
   @Get('archived')
-  @ApiOperation({ summary: "List the company's archived leads (Pipedrive GET /api/v1/leads/archived)" })
+  @ApiOperation({
+    summary:
+      "List the company's archived leads (Pipedrive GET /api/v1/leads/archived)",
+  })
   async listArchived(
     @Tenant() tenant: TenantContext,
     @Query() query: ListArchivedLeadsQuery,

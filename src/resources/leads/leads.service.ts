@@ -1,8 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { PipedriveApiClient, type UpstreamResponse } from '../../pipedrive/pipedrive-api.client';
-import { pageThrough, type PipedriveList, toQueryString } from '../shared/paging';
+import {
+  PipedriveApiClient,
+  type UpstreamResponse,
+} from '../../pipedrive/pipedrive-api.client';
+import {
+  pageThrough,
+  type PipedriveList,
+  toQueryString,
+} from '../shared/paging';
 import { type TenantTarget, toTenantContext } from '../shared/tenant-target';
-import { type ListArchivedLeadsQuery, type ListLeadsQuery } from './list-leads.query';
+import {
+  type ListArchivedLeadsQuery,
+  type ListLeadsQuery,
+} from './list-leads.query';
 
 /** A lead as Pipedrive returns it; unknown fields are kept as they are. */
 export interface Lead {
@@ -20,8 +30,16 @@ export class LeadsService {
   constructor(private readonly client: PipedriveApiClient) {}
 
   /** One page, as Pipedrive answered it. */
-  async list(target: TenantTarget, query: ListLeadsQuery = {}): Promise<PipedriveList<Lead>> {
-    return (await this.client.json<PipedriveList<Lead>>(toTenantContext(target), this.request('/api/v1/leads', query))).body;
+  async list(
+    target: TenantTarget,
+    query: ListLeadsQuery = {},
+  ): Promise<PipedriveList<Lead>> {
+    return (
+      await this.client.json<PipedriveList<Lead>>(
+        toTenantContext(target),
+        this.request('/api/v1/leads', query),
+      )
+    ).body;
   }
 
   async listArchived(
@@ -39,20 +57,33 @@ export class LeadsService {
   /** Every lead matching the query, fetched page by page. */
   all(target: TenantTarget, query: ListLeadsQuery = {}): AsyncGenerator<Lead> {
     return pageThrough(
-      (start) => this.list(target, { ...query, start, limit: query.limit ?? PAGE_SIZE }),
+      (start) =>
+        this.list(target, { ...query, start, limit: query.limit ?? PAGE_SIZE }),
       query.start ?? 0,
     );
   }
 
-  allArchived(target: TenantTarget, query: ListArchivedLeadsQuery = {}): AsyncGenerator<Lead> {
+  allArchived(
+    target: TenantTarget,
+    query: ListArchivedLeadsQuery = {},
+  ): AsyncGenerator<Lead> {
     return pageThrough(
-      (start) => this.listArchived(target, { ...query, start, limit: query.limit ?? PAGE_SIZE }),
+      (start) =>
+        this.listArchived(target, {
+          ...query,
+          start,
+          limit: query.limit ?? PAGE_SIZE,
+        }),
       query.start ?? 0,
     );
   }
 
   /** The raw answer, for the HTTP proxy to stream. */
-  send(target: TenantTarget, query: ListLeadsQuery, archived = false): Promise<UpstreamResponse> {
+  send(
+    target: TenantTarget,
+    query: ListLeadsQuery,
+    archived = false,
+  ): Promise<UpstreamResponse> {
     const path = archived ? '/api/v1/leads/archived' : '/api/v1/leads';
 
     return this.client.send(toTenantContext(target), this.request(path, query));

@@ -47,7 +47,10 @@ export class ListArchivedLeadsQuery {
   @QueryInt(1)
   filter_id?: number;
 
-  @ApiPropertyOptional({ description: 'field ASC|DESC pairs, comma-separated', example: 'add_time DESC' })
+  @ApiPropertyOptional({
+    description: 'field ASC|DESC pairs, comma-separated',
+    example: 'add_time DESC',
+  })
   @IsOptional()
   @QuerySort(LEAD_SORT_FIELDS)
   sort?: string;

@@ -4,7 +4,10 @@ function pages(total: number, pageSize: number, withNextStart: boolean) {
   const requested: number[] = [];
   const fetchPage = async (start: number): Promise<PipedriveList<number>> => {
     requested.push(start);
-    const data = Array.from({ length: Math.max(0, Math.min(pageSize, total - start)) }, (_, i) => start + i);
+    const data = Array.from(
+      { length: Math.max(0, Math.min(pageSize, total - start)) },
+      (_, i) => start + i,
+    );
     const more = start + data.length < total;
 
     return {
@@ -58,7 +61,11 @@ describe('pageThrough', () => {
       pageThrough(async () => {
         calls++;
 
-        return { success: true, data: [], additional_data: { pagination: { more_items_in_collection: true } } };
+        return {
+          success: true,
+          data: [],
+          additional_data: { pagination: { more_items_in_collection: true } },
+        };
       }),
     );
 
@@ -75,7 +82,11 @@ describe('pageThrough', () => {
         return {
           success: true,
           data: start < 4 ? [start, start + 1] : [],
-          additional_data: { start, limit: 2, more_items_in_collection: start < 2 },
+          additional_data: {
+            start,
+            limit: 2,
+            more_items_in_collection: start < 2,
+          },
         };
       }),
     );
@@ -85,7 +96,9 @@ describe('pageThrough', () => {
   });
 
   it('treats null data as the end', async () => {
-    const items = await collect(pageThrough(async () => ({ success: true, data: null })));
+    const items = await collect(
+      pageThrough(async () => ({ success: true, data: null })),
+    );
 
     expect(items).toEqual([]);
   });

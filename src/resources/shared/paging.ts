@@ -13,7 +13,8 @@ export interface OffsetPagination {
 export interface PipedriveList<T> {
   success: boolean;
   data: T[] | null;
-  additional_data?: (OffsetPagination & { pagination?: OffsetPagination }) | null;
+  additional_data?:
+    (OffsetPagination & { pagination?: OffsetPagination }) | null;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import {
   IsIn,
   IsInt,
+  IsUUID,
   Matches,
   Max,
   Min,
@@ -12,7 +13,9 @@ import {
 /** Turns a query string integer into a number; anything else stays as is for the validator to reject. */
 export const ToInteger = (): PropertyDecorator =>
   Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value,
+    typeof value === 'string' && /^-?\d{1,16}$/.test(value)
+      ? Number(value)
+      : value,
   );
 
 /** An integer query parameter within bounds. */
@@ -38,16 +41,16 @@ export function QueryFlag(): PropertyDecorator {
 /** A `YYYY-MM-DD` calendar date that exists. */
 export function QueryDate(): PropertyDecorator {
   return (target, key) => {
-    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: `${String(key)} must be a date as YYYY-MM-DD` })(
-      target,
-      key,
-    );
+    Matches(/^\d{4}-\d{2}-\d{2}$/, {
+      message: `${String(key)} must be a date as YYYY-MM-DD`,
+    })(target, key);
     registerDecorator({
       name: 'isCalendarDate',
       target: target.constructor,
       propertyName: String(key),
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value),
+        validate: (value: unknown) =>
+          typeof value === 'string' && isCalendarDate(value),
         defaultMessage: (args?: ValidationArguments) =>
           `${args?.property} must be a date that exists, as YYYY-MM-DD`,
       },
@@ -63,7 +66,8 @@ export function QueryDateTime(): PropertyDecorator {
       target: target.constructor,
       propertyName: String(key),
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && isRfc3339(value),
+        validate: (value: unknown) =>
+          typeof value === 'string' && isRfc3339(value),
         defaultMessage: (args?: ValidationArguments) =>
           `${args?.property} must be an RFC 3339 date-time such as 2025-01-01T10:20:00Z`,
       },
@@ -82,7 +86,8 @@ export function QuerySort(fields: readonly string[]): PropertyDecorator {
       target: target.constructor,
       propertyName: String(key),
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && isSortSpec(value, fields),
+        validate: (value: unknown) =>
+          typeof value === 'string' && isSortSpec(value, fields),
         defaultMessage: (args?: ValidationArguments) =>
           `${args?.property} must be "field ASC|DESC" pairs separated by commas, over: ${fields.join(', ')}`,
       },
@@ -99,13 +104,17 @@ export function isCalendarDate(value: string): boolean {
   const date = new Date(Date.UTC(year, month - 1, day));
 
   return (
-    date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day
   );
 }
 
 export function isRfc3339(value: string): boolean {
   const match =
-    /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/.exec(value);
+    /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/.exec(
+      value,
+    );
   if (!match || !isCalendarDate(match[1])) {
     return false;
   }
@@ -125,4 +134,19 @@ export function isSortSpec(value: string, fields: readonly string[]): boolean {
   }
 
   return seen.size > 0;
+}
+
+/** A UUID such as a lead id; any version, as Pipedrive's spec only says `format: uuid`. */
+export function QueryUuid(): PropertyDecorator {
+  return IsUUID('all', {
+    message: (args: ValidationArguments) => `${args.property} must be a UUID`,
+  });
+}
+
+/** One of a fixed set of strings. */
+export function QueryEnum(values: readonly string[]): PropertyDecorator {
+  return IsIn([...values], {
+    message: (args: ValidationArguments) =>
+      `${args.property} must be one of: ${values.join(', ')}`,
+  });
 }

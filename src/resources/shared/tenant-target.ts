@@ -5,15 +5,24 @@ import { type TenantContext } from '../../auth/caller';
  * company id from the app's own code, which acts with the company's
  * default installation (or `userId`'s) as a trusted caller.
  */
-export type TenantTarget = TenantContext | number | { companyId: number; userId: number };
+export type TenantTarget =
+  TenantContext | number | { companyId: number; userId: number };
 
 export function toTenantContext(target: TenantTarget): TenantContext {
   if (typeof target === 'number') {
-    return { companyId: target, caller: { kind: 'admin' }, requestedUserId: null };
+    return {
+      companyId: target,
+      caller: { kind: 'admin' },
+      requestedUserId: null,
+    };
   }
   if ('caller' in target) {
     return target;
   }
 
-  return { companyId: target.companyId, caller: { kind: 'admin' }, requestedUserId: target.userId };
+  return {
+    companyId: target.companyId,
+    caller: { kind: 'admin' },
+    requestedUserId: target.userId,
+  };
 }

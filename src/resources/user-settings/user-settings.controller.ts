@@ -1,0 +1,27 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Response } from 'express';
+import { type TenantContext } from '../../auth/caller';
+import { Tenant } from '../../auth/tenant.decorator';
+import { forwardResponse } from '../../proxy/forward-response';
+import { UserSettingsService } from './user-settings.service';
+
+@ApiTags('user settings')
+@ApiBearerAuth()
+@Controller('companies/:companyId/api/v1/userSettings')
+export class UserSettingsController {
+  constructor(private readonly userSettings: UserSettingsService) {}
+
+  /** The spec defines no query parameters, so none are forwarded. */
+  @Get()
+  @ApiOperation({
+    summary:
+      "Get the acting user's settings (Pipedrive GET /api/v1/userSettings)",
+  })
+  async get(
+    @Tenant() tenant: TenantContext,
+    @Res() response: Response,
+  ): Promise<void> {
+    await forwardResponse(response, await this.userSettings.send(tenant));
+  }
+}
