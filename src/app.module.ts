@@ -8,8 +8,10 @@ import { GatewayConfigModule } from './config/config.module';
 import { type GatewayConfig } from './config/gateway-config';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { ProxyModule } from './proxy/proxy.module';
 import { DealsSummaryModule } from './resources/deals-summary/deals-summary.module';
 import { FilesModule } from './resources/files/files.module';
 import { LeadsModule } from './resources/leads/leads.module';
@@ -34,6 +36,7 @@ export class AppModule {
         CryptoModule,
         DatabaseModule,
         AuthModule,
+        HealthModule,
         OAuthModule,
         LeadsModule,
         NotesModule,
@@ -41,6 +44,8 @@ export class AppModule {
         ProductFieldsModule,
         UserSettingsModule,
         DealsSummaryModule,
+        // Keep last: its wildcard routes must not shadow typed routes.
+        ProxyModule,
       ],
     };
   }
