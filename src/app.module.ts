@@ -12,7 +12,6 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { ProxyModule } from './proxy/proxy.module';
-import { ProxyModule } from './proxy/proxy.module';
 import { DealsSummaryModule } from './resources/deals-summary/deals-summary.module';
 import { FilesModule } from './resources/files/files.module';
 import { LeadsModule } from './resources/leads/leads.module';
