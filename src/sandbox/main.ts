@@ -31,8 +31,8 @@ async function main(): Promise<void> {
     logger,
   });
 
-  // The client secret is the user's own setting, printed so a gateway can
-  // be configured with the same values; it is never written to the log.
+  // The client secret is the operator's own setting. It is printed so a
+  // gateway can be configured with the same values, but never logged.
   const lines = [
     'Pipedrive sandbox is running. Configure a gateway with:',
     `  PIPEDRIVE_CLIENT_ID=${app.clientId}`,

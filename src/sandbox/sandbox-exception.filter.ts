@@ -8,11 +8,16 @@ import {
 import type { Request, Response } from 'express';
 import { PipedriveApiError } from './api/pipedrive-api-error';
 import { ControlError } from './controls/control-error';
-import { OAuthError } from './oauth/oauth-error';
+import { OAUTH_ERRORS, OAuthError } from './oauth/oauth-error';
 import {
   SANDBOX_OPTIONS,
   type ResolvedSandboxOptions,
 } from './sandbox-options';
+
+const OAUTH_ERROR_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  404: 'not_found',
+};
 
 /**
  * Renders every error in the style of the surface it came from: Pipedrive's
@@ -31,14 +36,15 @@ export class SandboxExceptionFilter implements ExceptionFilter {
     if (res.headersSent) {
       return;
     }
-    const { status, body } = this.render(exception, req.path);
+    const { status, body } = this.render(exception, req);
     res.status(status).json(body);
   }
 
   private render(
     exception: unknown,
-    path: string,
+    req: Request,
   ): { status: number; body: object } {
+    const path = req.path;
     if (exception instanceof PipedriveApiError) {
       return { status: exception.status, body: exception.toBody() };
     }
@@ -54,6 +60,16 @@ export class SandboxExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       status = exception.getStatus();
       message = status === 404 ? 'Resource not found' : exception.message;
+      // Body parser failures arrive here before any handler runs.
+      if (status === 400) {
+        if (
+          path.startsWith('/oauth/') &&
+          !req.is('application/x-www-form-urlencoded')
+        ) {
+          return this.render(OAUTH_ERRORS.notForm(), req);
+        }
+        message = `Invalid request body: ${message}`;
+      }
     } else {
       this.options.logger.error(
         { err: exception, path },
@@ -70,7 +86,7 @@ export class SandboxExceptionFilter implements ExceptionFilter {
       };
     }
     if (path.startsWith('/oauth/')) {
-      const code = status === 404 ? 'not_found' : 'server_error';
+      const code = OAUTH_ERROR_CODES[status] ?? 'server_error';
 
       return { status, body: { success: false, error: code, message } };
     }

@@ -5,9 +5,9 @@ export interface SandboxLogger {
 }
 
 export interface SandboxOptions {
-  /** Port of the OAuth server and the /_sandbox controls; 0 picks a free port. */
+  /** Port of the OAuth server and the /_sandbox controls. 0 picks a free port. */
   port: number;
-  /** Listening address; defaults to 127.0.0.1. */
+  /** Listening address. Defaults to 127.0.0.1. */
   host?: string;
   /** The one registered Marketplace app. */
   app: {
@@ -18,16 +18,16 @@ export interface SandboxOptions {
   };
   /** When set, state is saved to this file and reloaded at start. */
   stateFile?: string;
-  /** Access token lifetime in seconds; defaults to 3600. */
+  /** Access token lifetime in seconds. Defaults to 3600. */
   accessTokenTtlSeconds?: number;
-  /** Delays before the 2nd, 3rd, ... delivery attempt; defaults to 3, 30, 150 s. */
+  /** Delays before the 2nd, 3rd, ... delivery attempt. Defaults to 3, 30, 150 s. */
   webhookRetryDelaysMs?: number[];
-  /** A delivery that takes longer than this fails; defaults to 10 s. */
+  /** A delivery that takes longer than this fails. Defaults to 10 s. */
   webhookTimeoutMs?: number;
-  /** Burst limit per token over a rolling window; defaults to 80 per 2 s. */
+  /** Burst limit per token over a rolling window. Defaults to 80 per 2 s. */
   rateLimit?: { burst: number; windowSeconds: number };
   logger?: SandboxLogger;
-  /** Clock in epoch milliseconds, for tests that move time; defaults to Date.now. */
+  /** Clock in epoch milliseconds, for tests that move time. Defaults to Date.now. */
   now?: () => number;
 }
 

@@ -15,7 +15,7 @@ export type PortRole =
 /**
  * The HTTP listeners: one for the OAuth server and controls, and one per
  * company, whose origin is that company's api_domain. All of them serve the
- * same application, which tells them apart by the local port.
+ * same application, which identifies the company by the local port.
  */
 @Injectable()
 export class SandboxServers {
@@ -40,10 +40,10 @@ export class SandboxServers {
     const companies = this.store.companies();
     for (const [index, company] of companies.entries()) {
       // A saved port keeps the api_domain stable across restarts.
-      const wanted =
+      const preferredPort =
         company.port ??
         (this.options.port === 0 ? 0 : this.oauthPort + index + 1);
-      await this.openCompanyListener(company.id, wanted);
+      await this.openCompanyListener(company.id, preferredPort);
     }
   }
 
@@ -89,17 +89,17 @@ export class SandboxServers {
 
   private async openCompanyListener(
     companyId: number,
-    wantedPort: number,
+    preferredPort: number,
   ): Promise<void> {
     let server: Server;
     try {
-      server = await this.listen(wantedPort);
+      server = await this.listen(preferredPort);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') {
         throw error;
       }
       this.options.logger.warn(
-        { companyId, port: wantedPort },
+        { companyId, port: preferredPort },
         'API port is taken, so the company gets a free port and a new api_domain',
       );
       server = await this.listen(0);

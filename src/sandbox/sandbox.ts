@@ -43,8 +43,15 @@ export async function startSandbox(
   const store = app.get(SandboxStore);
   const servers = app.get(SandboxServers);
   const delivery = app.get(WebhookDelivery);
-  await store.load();
-  await servers.start(app.getHttpAdapter().getInstance());
+  try {
+    await store.load();
+    await servers.start(app.getHttpAdapter().getInstance());
+  } catch (error) {
+    // A taken OAuth port or an unreadable state file: release what started.
+    await servers.close();
+    await app.close();
+    throw error;
+  }
   resolved.logger.info(
     { oauthUrl: servers.oauthUrl, companies: store.companies().length },
     'Pipedrive sandbox started',

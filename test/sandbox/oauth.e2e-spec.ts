@@ -136,6 +136,19 @@ describe('sandbox OAuth server', () => {
       expect(refreshed.api_domain).toBe(tokens.api_domain);
     });
 
+    it('expires the access token after expires_in seconds', async () => {
+      const tokens = await install(sandbox);
+      const get = () =>
+        apiGet(tokens.api_domain, tokens.access_token, '/api/v1/users/me');
+      clock += tokens.expires_in * 1000 - 1;
+      const before = await get();
+      clock += 1;
+      const after = await get();
+
+      expect(before.status).toBe(200);
+      expect(after.status).toBe(401);
+    });
+
     it('accepts the trailing-slash path', async () => {
       const tokens = await install(sandbox);
       const response = await fetch(`${sandbox.oauthUrl}/oauth/token/`, {

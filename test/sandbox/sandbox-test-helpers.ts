@@ -150,14 +150,14 @@ export interface ReceivedRequest {
   body: any;
 }
 
-/** A local HTTP receiver that records requests and answers given statuses. */
+/** A local HTTP server that records requests and responds with set statuses. */
 export class Receiver {
   readonly requests: ReceivedRequest[] = [];
   private server: Server;
   private statuses: number[] = [];
   private waiters: Array<() => void> = [];
 
-  /** Answers the next requests with these statuses, then 200. */
+  /** Responds to the next requests with these statuses, then with 200. */
   failNext(...statuses: number[]): void {
     this.statuses.push(...statuses);
   }

@@ -156,7 +156,7 @@ export class ApiGate {
     next();
   }
 
-  /** Delays, then answers with the fault status; returns false for 200. */
+  /** Delays, then sends the fault status. Returns false for 200, which only delays. */
   private async applyFault(
     fault: Fault,
     res: Response,

@@ -1,4 +1,4 @@
-/** Link that Pipedrive puts in `error_info` of its API errors. */
+/** Text that Pipedrive puts in `error_info` of its API errors. */
 export const ERROR_INFO =
   'Please check developers.pipedrive.com for more information about Pipedrive API.';
 
@@ -35,6 +35,8 @@ export const API_ERRORS = {
   badRequest: (message: string) => new PipedriveApiError(400, message),
   notFound: (message = 'Resource not found') =>
     new PipedriveApiError(404, message, { errorCode: 404 }),
+  // NOTE: Pipedrive does not document its current 429 body, so this
+  // message is a placeholder in the usual envelope.
   tooManyRequests: () =>
     new PipedriveApiError(429, 'Request over limit', { errorCode: 429 }),
 };

@@ -41,7 +41,8 @@ export const WEBHOOK_OBJECTS = [
 
 /**
  * Webhook subscriptions. Webhooks created with an OAuth token have type
- * "application": only the app sees them, and uninstalling removes them.
+ * "application": only the creating app can list them, and uninstalling
+ * the app for their owner deletes them.
  */
 @Controller('api/v1/webhooks')
 export class WebhooksController {

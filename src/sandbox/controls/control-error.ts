@@ -1,4 +1,4 @@
-/** A bad control request; sent as 400 `{"error": message}`. */
+/** An invalid control request, sent as 400 `{"error": message}`. */
 export class ControlError extends Error {
   constructor(
     message: string,

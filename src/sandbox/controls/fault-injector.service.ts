@@ -4,7 +4,7 @@ export interface Fault {
   status: number;
   times: number;
   latencyMs: number;
-  /** Prefix of the request path; null matches every API request. */
+  /** Prefix of the request path, or null to match every API request. */
   path: string | null;
 }
 

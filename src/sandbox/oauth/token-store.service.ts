@@ -43,7 +43,7 @@ export function hashToken(value: string): string {
 /**
  * Issues and checks authorization codes, access tokens and refresh tokens.
  * Token values are opaque (`<companyId>:<userId>:<40 hex>`) and only their
- * SHA-256 digests are stored; logs and controls use the internal token id.
+ * SHA-256 digests are stored. Logs and controls use the internal token id.
  */
 @Injectable()
 export class TokenStore {
@@ -68,7 +68,7 @@ export class TokenStore {
     return code;
   }
 
-  /** Exchanges an authorization code; a used or unknown code fails alike. */
+  /** Exchanges an authorization code. A used code fails like an unknown one. */
   exchangeCode(code: string, redirectUri: string): IssuedTokens {
     const grant = this.codes.get(hashToken(code));
     if (!grant || grant.used) {
@@ -96,7 +96,7 @@ export class TokenStore {
     return this.issueAccess(refreshToken.value, refreshToken.record);
   }
 
-  /** Issues a new access token; the refresh token itself stays the same. */
+  /** Issues a new access token, keeping the same refresh token. */
   refresh(refreshToken: string): IssuedTokens {
     const record = this.store.data.tokens[hashToken(refreshToken)];
     const now = this.options.now();
@@ -136,13 +136,13 @@ export class TokenStore {
     return this.store.data.tokens[hashToken(value)];
   }
 
-  /** Revokes one access token; other tokens keep working. */
+  /** Revokes one access token, leaving the user's other tokens valid. */
   revokeAccessToken(record: TokenRecord): void {
     record.revoked = true;
     this.store.changed();
   }
 
-  /** Deletes every token of one user in one company; returns how many. */
+  /** Deletes every token of one user in one company and returns the count. */
   forgetUser(companyId: number, userId: number): number {
     let removed = 0;
     for (const [hash, record] of Object.entries(this.store.data.tokens)) {
@@ -156,7 +156,7 @@ export class TokenStore {
     return removed;
   }
 
-  /** Makes access tokens expire now: all, or those of one company. */
+  /** Expires access tokens now: all of them, or those of one company. */
   expireAccessTokens(companyId?: number): number {
     const now = this.options.now();
     let expired = 0;
@@ -176,7 +176,7 @@ export class TokenStore {
     return expired;
   }
 
-  /** Forgets codes; tokens go with the store's own reset. */
+  /** Forgets authorization codes. SandboxStore.reset() clears the tokens. */
   reset(): void {
     this.codes.clear();
   }

@@ -180,7 +180,7 @@ export interface ProductFieldRecord {
   options?: Array<{ id: number; label: string }>;
 }
 
-/** A saved filter; `conditions` holds the field values a record must have. */
+/** A saved filter. `conditions` contains the field values a record must have. */
 export interface FilterRecord {
   id: number;
   name: string;
@@ -221,7 +221,7 @@ export interface TokenRecord {
   userId: number;
   scopes: string[];
   issuedAt: number;
-  /** Epoch milliseconds; for refresh tokens, the end of the unused window. */
+  /** Expiry in epoch milliseconds. For refresh tokens, the end of the unused window. */
   expiresAt: number;
   /** For access tokens, the refresh token they were granted with. */
   refreshTokenId: string | null;

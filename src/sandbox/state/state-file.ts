@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { SandboxData } from './sandbox-data';
 
-/** Reads a saved state; returns null when the file does not exist. */
+/** Reads a saved state, or returns null when the file does not exist. */
 export async function readStateFile(path: string): Promise<SandboxData | null> {
   let text: string;
   try {

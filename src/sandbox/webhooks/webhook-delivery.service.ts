@@ -16,6 +16,9 @@ import {
  * Delivers events to subscriptions: a JSON POST with the subscription's
  * Basic credentials, where a 2xx within the timeout succeeds and anything
  * else is retried after each configured delay with the same event id.
+ *
+ * NOTE: Pipedrive's ban after 10 failed first attempts and its removal of
+ * webhooks that fail for 3 days are not modelled.
  */
 @Injectable()
 export class WebhookDelivery {
