@@ -15,6 +15,7 @@ import { ProxyModule } from './proxy/proxy.module';
 import { DealsSummaryModule } from './resources/deals-summary/deals-summary.module';
 import { FilesModule } from './resources/files/files.module';
 import { LeadsModule } from './resources/leads/leads.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { NotesModule } from './resources/notes/notes.module';
 import { ProductFieldsModule } from './resources/product-fields/product-fields.module';
 import { UserSettingsModule } from './resources/user-settings/user-settings.module';
@@ -39,6 +40,7 @@ export class AppModule {
         HealthModule,
         OAuthModule,
         LeadsModule,
+        WebhooksModule,
         NotesModule,
         FilesModule,
         ProductFieldsModule,

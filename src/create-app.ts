@@ -9,6 +9,7 @@ import { AppModule } from './app.module';
 import { GatewayExceptionFilter } from './common/errors/gateway-exception.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { type GatewayConfig } from './config/gateway-config';
+import { WEBHOOK_BODY_LIMIT_BYTES } from './webhooks/webhook-receiver.controller';
 
 /** Bodies of requests proxied to Pipedrive, kept as bytes. */
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
@@ -34,6 +35,12 @@ export async function createGatewayApp(
   app.disable('x-powered-by');
   app.use(cookieParser());
 
+  // Webhook deliveries get a smaller limit and are parsed as JSON whatever
+  // their content type; the general parser then skips the parsed body.
+  app.use(
+    '/webhooks/pipedrive',
+    json({ limit: WEBHOOK_BODY_LIMIT_BYTES, type: () => true }),
+  );
   const limit = config.requestBodyLimitBytes;
   app.use(json({ limit, verify: keepRawBody, type: ['application/json', 'application/*+json'] }));
   app.use(urlencoded({ limit, extended: false, verify: keepRawBody }));

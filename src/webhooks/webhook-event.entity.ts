@@ -1,0 +1,56 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+const bigintAsNumber = {
+  to: (value: number | null) => value,
+  from: (value: string | null) => (value === null ? null : Number(value)),
+};
+
+/** One webhook delivery from Pipedrive, stored once per event id. */
+@Entity('webhook_events')
+export class WebhookEventRecord {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'company_id', type: 'bigint', transformer: bigintAsNumber })
+  companyId: number;
+
+  /** `meta.id` for version 2.0; a SHA-256 of identifying meta fields for 1.0. */
+  @Column({ name: 'event_id', type: 'varchar', length: 128 })
+  eventId: string;
+
+  @Column({ name: 'subscription_id', type: 'uuid', nullable: true })
+  subscriptionId: string | null;
+
+  @Column({
+    name: 'pipedrive_webhook_id',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintAsNumber,
+  })
+  pipedriveWebhookId: number | null;
+
+  @Column({ type: 'varchar', length: 3 })
+  version: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  object: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  action: string;
+
+  @Column({ name: 'entity_id', type: 'varchar', length: 64, nullable: true })
+  entityId: string | null;
+
+  @Column({ name: 'occurred_at', type: 'timestamptz', nullable: true })
+  occurredAt: Date | null;
+
+  /** Delivery attempt of the stored copy, counted from 1. */
+  @Column({ type: 'integer', nullable: true })
+  attempt: number | null;
+
+  @Column({ type: 'jsonb' })
+  payload: Record<string, unknown>;
+
+  @Column({ name: 'received_at', type: 'timestamptz' })
+  receivedAt: Date;
+}

@@ -1,0 +1,74 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  Post,
+  Res,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { type Response } from 'express';
+import { type TenantContext } from '../auth/caller';
+import { Tenant } from '../auth/tenant.decorator';
+import { GatewayException } from '../common/errors/gateway.exception';
+import { CreateWebhookBody } from './create-webhook.dto';
+import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('companies/:companyId/api/v1/webhooks')
+export class WebhooksController {
+  constructor(private readonly subscriptions: WebhookSubscriptionsService) {}
+
+  @Post()
+  @ApiOperation({
+    summary:
+      'Subscribe to webhooks (Pipedrive POST /api/v1/webhooks); without subscription_url the gateway subscribes its own receiver',
+  })
+  async create(
+    @Tenant() tenant: TenantContext,
+    @Body() body: CreateWebhookBody,
+    @Res() response: Response,
+  ): Promise<void> {
+    const answer = await this.subscriptions.create(tenant, body);
+    response.status(answer.status).json(answer.body);
+  }
+
+  @Get()
+  @ApiOperation({
+    summary: "List the company's webhooks (Pipedrive GET /api/v1/webhooks)",
+  })
+  async list(
+    @Tenant() tenant: TenantContext,
+    @Res() response: Response,
+  ): Promise<void> {
+    const answer = await this.subscriptions.list(tenant);
+    response.status(answer.status).json(answer.body);
+  }
+
+  @Delete(':id')
+  @ApiOperation({
+    summary: 'Delete a webhook (Pipedrive DELETE /api/v1/webhooks/{id})',
+  })
+  async remove(
+    @Tenant() tenant: TenantContext,
+    @Param('id') id: string,
+    @Res() response: Response,
+  ): Promise<void> {
+    const answer = await this.subscriptions.remove(tenant, parseWebhookId(id));
+    response.status(answer.status).json(answer.body);
+  }
+}
+
+function parseWebhookId(value: string): number {
+  const id = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    const message = 'id must be a positive integer';
+    throw new GatewayException(400, 'validation_failed', message, {
+      fields: [{ field: 'id', rule: 'isPositiveInt', message }],
+    });
+  }
+
+  return id;
+}
