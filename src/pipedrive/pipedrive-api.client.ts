@@ -38,6 +38,15 @@ export interface UpstreamResponse {
   installationId: string;
 }
 
+/** Connections and requests in the undici pools to Pipedrive. */
+export interface UpstreamConnectionStats {
+  connected: number;
+  free: number;
+  pending: number;
+  queued: number;
+  running: number;
+}
+
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const MAX_TRANSIENT_RETRIES = 2;
 const MAX_RATE_LIMIT_RETRIES = 3;
@@ -70,7 +79,9 @@ export class PipedriveApiClient implements OnApplicationShutdown {
       bodyTimeout: config.upstream.timeoutMs,
       connect: { timeout: 10_000 },
     });
-    this.allowlist = new ApiDomainAllowlist(config.pipedrive.apiDomainAllowlist);
+    this.allowlist = new ApiDomainAllowlist(
+      config.pipedrive.apiDomainAllowlist,
+    );
     this.pacer = new RateLimitPacer(
       config.upstream.defaultBurst,
       config.upstream.burstWindowMs,
@@ -83,16 +94,25 @@ export class PipedriveApiClient implements OnApplicationShutdown {
   }
 
   /** Sends the request; the caller must consume or dump the body. */
-  async send(context: TenantContext, request: UpstreamRequest): Promise<UpstreamResponse> {
+  async send(
+    context: TenantContext,
+    request: UpstreamRequest,
+  ): Promise<UpstreamResponse> {
     let installation = await this.resolver.resolve(context);
     if (this.refresher.needsRefresh(installation)) {
-      installation = await this.refresher.refresh(installation.id, { kind: 'expiring' });
+      installation = await this.refresher.refresh(installation.id, {
+        kind: 'expiring',
+      });
     }
     let refreshedAfter401 = false;
     let transientRetries = 0;
     let rateLimitRetries = 0;
     for (;;) {
-      const response = await this.sendOnce(installation, request, transientRetries);
+      const response = await this.sendOnce(
+        installation,
+        request,
+        transientRetries,
+      );
       if (response === 'network_error') {
         transientRetries++;
         continue;
@@ -183,7 +203,10 @@ export class PipedriveApiClient implements OnApplicationShutdown {
         origin,
         path: '/api/v1/users/me',
         method: 'GET',
-        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          accept: 'application/json',
+        },
       });
     } catch (error) {
       throw new GatewayException(
@@ -203,6 +226,31 @@ export class PipedriveApiClient implements OnApplicationShutdown {
     const body = JSON.parse(text) as { data?: Record<string, unknown> };
 
     return body.data ?? {};
+  }
+
+  /**
+   * Connection pool figures summed over every Pipedrive origin, for the
+   * metrics endpoint. Summing keeps per-company api_domains out of labels.
+   */
+  connectionStats(): UpstreamConnectionStats {
+    const total: UpstreamConnectionStats = {
+      connected: 0,
+      free: 0,
+      pending: 0,
+      queued: 0,
+      running: 0,
+    };
+    for (const stats of Object.values(this.agent.stats)) {
+      // An Agent with `connections` set keeps a Pool per origin, so these
+      // are PoolStats; a single Client would report `connected` as a boolean.
+      total.connected += Number(stats.connected);
+      total.free += 'free' in stats ? stats.free : 0;
+      total.pending += stats.pending;
+      total.queued += 'queued' in stats ? stats.queued : 0;
+      total.running += stats.running;
+    }
+
+    return total;
   }
 
   /** The canonical origin when the api_domain is allowlisted, else null. */
@@ -248,33 +296,52 @@ export class PipedriveApiClient implements OnApplicationShutdown {
     }
 
     const started = process.hrtime.bigint();
-    const path = request.query ? `${request.path}?${request.query}` : request.path;
+    const path = request.query
+      ? `${request.path}?${request.query}`
+      : request.path;
     try {
       const response = await this.agent.request({
         origin,
         path,
-        method: request.method as Dispatcher.HttpMethod,
-        headers: { ...request.headers, authorization: `Bearer ${installation.accessToken}` },
+        method: request.method,
+        headers: {
+          ...request.headers,
+          authorization: `Bearer ${installation.accessToken}`,
+        },
         body: request.body,
       });
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.upstreamDuration.observe(
-        { method: request.method, status_class: `${Math.floor(response.statusCode / 100)}xx` },
+        {
+          method: request.method,
+          status_class: `${Math.floor(response.statusCode / 100)}xx`,
+        },
         seconds,
       );
       this.pacer.observe(installation.id, response.headers);
 
-      return { status: response.statusCode, headers: response.headers, body: response.body };
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: response.body,
+      };
     } catch (error) {
+      this.pacer.observe(installation.id, {});
       const code = (error as { code?: string }).code ?? 'unknown';
       this.metrics.upstreamDuration.observe(
         { method: request.method, status_class: 'error' },
         Number(process.hrtime.bigint() - started) / 1e9,
       );
       const retryable =
-        SAFE_METHODS.has(request.method) && transientRetries < MAX_TRANSIENT_RETRIES;
+        SAFE_METHODS.has(request.method) &&
+        transientRetries < MAX_TRANSIENT_RETRIES;
       this.logger.warn(
-        { installationId: installation.id, companyId: installation.companyId, code, retryable },
+        {
+          installationId: installation.id,
+          companyId: installation.companyId,
+          code,
+          retryable,
+        },
         'request to Pipedrive failed',
       );
       if (retryable) {

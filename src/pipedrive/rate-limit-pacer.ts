@@ -7,26 +7,52 @@ export class RateLimitWaitTooLong extends Error {
   }
 }
 
+/** Time source of the pacer; tests pass a fake one. */
+export interface PacerClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const SYSTEM_CLOCK: PacerClock = {
+  now: () => Date.now(),
+  sleep: (ms) => sleep(ms, undefined, { ref: false }),
+};
+
+interface Send {
+  /** Planned send time, moved to the actual time once the wait is over. */
+  at: number;
+}
+
 interface Bucket {
   limit: number;
-  /** Planned send times within the window, ascending. */
-  sends: number[];
-  /** Pipedrive said no slot is free until then. */
+  /** False until a response carried `x-ratelimit-limit`. */
+  learned: boolean;
+  /** Resolves when the first request's response arrives. */
+  probe: Promise<void> | null;
+  endProbe: (() => void) | null;
+  /** Send times within the window, in planning order. */
+  sends: Send[];
+  /** Pipedrive reported no free slot until then. */
   blockedUntil: number;
   lastUsed: number;
 }
 
-/** Sends are planned this much later than the window strictly allows. */
-const SAFETY_MARGIN_MS = 30;
+/**
+ * Sends are planned this much later than the window strictly allows, to
+ * cover the time between leaving the gateway and arriving at Pipedrive.
+ */
+export const SAFETY_MARGIN_MS = 50;
 const IDLE_BUCKET_MS = 10 * 60_000;
 
 /**
  * Spreads each installation's requests over Pipedrive's rolling burst
  * window, so that a burst waits for free slots instead of meeting 429s.
- * It keeps the planned send times of the last window per installation and
- * learns the limit from `x-ratelimit-limit`; `x-ratelimit-remaining: 0` and
- * 429s block the bucket until the reset. Buckets are per installation
- * (per token), so one company's exhausted budget never delays another.
+ * It keeps the send times of the last window per installation and learns
+ * the limit from `x-ratelimit-limit`. Until the first response has told the
+ * limit, only one request is in flight, so a first burst cannot overshoot a
+ * limit lower than the default. `x-ratelimit-remaining: 0` and 429s block
+ * the bucket until the reset. Buckets are per installation (per token), so
+ * one company's exhausted budget never delays another.
  */
 export class RateLimitPacer {
   private readonly buckets = new Map<string, Bucket>();
@@ -35,61 +61,122 @@ export class RateLimitPacer {
     private readonly defaultLimit: number,
     private readonly windowMs: number,
     private readonly maxWaitMs: number,
+    private readonly clock: PacerClock = SYSTEM_CLOCK,
   ) {}
 
-  /** Waits for a slot; throws RateLimitWaitTooLong rather than wait too long. */
+  /**
+   * Waits for a slot and returns the milliseconds waited; throws
+   * RateLimitWaitTooLong rather than wait longer than the maximum. Every
+   * acquire must be followed by observe() once the attempt has ended.
+   */
   async acquire(key: string): Promise<number> {
-    const now = Date.now();
-    const bucket = this.bucket(key, now);
-    let planned = Math.max(now, bucket.blockedUntil);
-    const last = bucket.sends.at(-1);
-    if (last !== undefined && last > planned) {
-      planned = last;
-    }
-    if (bucket.sends.length >= bucket.limit) {
-      const oldestInWindow = bucket.sends[bucket.sends.length - bucket.limit];
-      planned = Math.max(planned, oldestInWindow + this.windowMs + SAFETY_MARGIN_MS);
-    }
-    const waitMs = planned - now;
-    if (waitMs > this.maxWaitMs) {
-      throw new RateLimitWaitTooLong(Math.ceil(waitMs / 1000));
-    }
-    bucket.sends.push(planned);
-    if (waitMs > 0) {
-      await sleep(waitMs);
+    const started = this.clock.now();
+    let bucket = this.bucket(key, started);
+    while (!bucket.learned && bucket.probe) {
+      const waitedMs = this.clock.now() - started;
+      if (waitedMs >= this.maxWaitMs) {
+        break;
+      }
+      await Promise.race([
+        bucket.probe,
+        this.clock.sleep(this.maxWaitMs - waitedMs),
+      ]);
+      bucket = this.bucket(key, this.clock.now());
     }
 
-    return waitMs;
+    const now = this.clock.now();
+    const send: Send = { at: this.plan(bucket, now) };
+    const waitMs = send.at - now;
+    if (send.at - started > this.maxWaitMs) {
+      throw new RateLimitWaitTooLong(Math.ceil((send.at - started) / 1000));
+    }
+    if (!bucket.learned && !bucket.probe) {
+      const probeBucket = bucket;
+      probeBucket.probe = new Promise((resolve) => {
+        probeBucket.endProbe = resolve;
+      });
+    }
+    bucket.sends.push(send);
+    if (waitMs > 0) {
+      await this.clock.sleep(waitMs);
+      send.at = Math.max(send.at, this.clock.now());
+    }
+
+    return send.at - started;
   }
 
-  /** Learns from Pipedrive's `x-ratelimit-*` response headers. */
-  observe(key: string, headers: Record<string, string | string[] | undefined>): void {
-    const now = Date.now();
+  /**
+   * Learns from Pipedrive's `x-ratelimit-*` response headers. Call it after
+   * every attempt, with `{}` when no response arrived.
+   */
+  observe(
+    key: string,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    const now = this.clock.now();
     const bucket = this.bucket(key, now);
     const limit = Number(headers['x-ratelimit-limit']);
     if (Number.isInteger(limit) && limit > 0) {
       bucket.limit = limit;
+      bucket.learned = true;
+    }
+    if (bucket.endProbe) {
+      // Without a limit header the next request probes again.
+      bucket.endProbe();
+      bucket.endProbe = null;
+      bucket.probe = null;
     }
     const remaining = Number(headers['x-ratelimit-remaining']);
     const resetSeconds = Number(headers['x-ratelimit-reset']);
-    const ownInWindow = bucket.sends.filter((time) => time > now - this.windowMs).length;
+    const ownInWindow = bucket.sends.filter(
+      (send) => send.at > now - this.windowMs,
+    ).length;
     if (remaining === 0 && resetSeconds > 0 && ownInWindow < bucket.limit) {
       // Another process shares this token: trust Pipedrive's count.
-      bucket.blockedUntil = Math.max(bucket.blockedUntil, now + resetSeconds * 1000);
+      bucket.blockedUntil = Math.max(
+        bucket.blockedUntil,
+        now + resetSeconds * 1000,
+      );
     }
   }
 
   /** Blocks the bucket after a 429 for the time Pipedrive asked. */
   blockFor(key: string, seconds: number): void {
-    const now = Date.now();
+    const now = this.clock.now();
     const bucket = this.bucket(key, now);
     bucket.blockedUntil = Math.max(bucket.blockedUntil, now + seconds * 1000);
+  }
+
+  /** The earliest time at which one more send keeps within the window. */
+  private plan(bucket: Bucket, now: number): number {
+    let planned = Math.max(now, bucket.blockedUntil);
+    const last = bucket.sends.at(-1);
+    if (last !== undefined && last.at > planned) {
+      planned = last.at;
+    }
+    if (bucket.sends.length >= bucket.limit) {
+      const oldestInWindow = bucket.sends[bucket.sends.length - bucket.limit];
+      planned = Math.max(
+        planned,
+        oldestInWindow.at + this.windowMs + SAFETY_MARGIN_MS,
+      );
+    }
+
+    return planned;
   }
 
   private bucket(key: string, now: number): Bucket {
     let bucket = this.buckets.get(key);
     if (!bucket) {
-      bucket = { limit: this.defaultLimit, sends: [], blockedUntil: 0, lastUsed: now };
+      bucket = {
+        limit: this.defaultLimit,
+        learned: false,
+        probe: null,
+        endProbe: null,
+        sends: [],
+        blockedUntil: 0,
+        lastUsed: now,
+      };
       this.buckets.set(key, bucket);
       if (this.buckets.size % 1000 === 0) {
         this.dropIdle(now);
@@ -98,7 +185,10 @@ export class RateLimitPacer {
     bucket.lastUsed = now;
     const windowStart = now - this.windowMs;
     let expired = 0;
-    while (expired < bucket.sends.length && bucket.sends[expired] <= windowStart) {
+    while (
+      expired < bucket.sends.length &&
+      bucket.sends[expired].at <= windowStart
+    ) {
       expired++;
     }
     if (expired > 0) {
@@ -110,7 +200,7 @@ export class RateLimitPacer {
 
   private dropIdle(now: number): void {
     for (const [key, bucket] of this.buckets) {
-      if (now - bucket.lastUsed > IDLE_BUCKET_MS) {
+      if (now - bucket.lastUsed > IDLE_BUCKET_MS && !bucket.probe) {
         this.buckets.delete(key);
       }
     }
