@@ -25,7 +25,7 @@ const PATH = '/api/v1/deals/summary';
 export class DealsSummaryService {
   constructor(private readonly client: PipedriveApiClient) {}
 
-  /** Fetches the summary; a non-2xx answer raises `upstream_error`. */
+  /** Fetches the summary; a non-2xx status raises `upstream_error`. */
   list(
     target: TenantTarget,
     query: DealsSummaryQuery = {},
@@ -33,7 +33,7 @@ export class DealsSummaryService {
     return getJson(this.client, target, PATH, query);
   }
 
-  /** Sends the request and returns the raw answer, for the HTTP proxy to stream. */
+  /** Sends the request and returns the raw response, for the HTTP proxy to stream. */
   send(
     target: TenantTarget,
     query: DealsSummaryQuery,

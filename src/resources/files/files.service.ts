@@ -22,7 +22,7 @@ const PATH = '/api/v1/files';
 export class FilesService {
   constructor(private readonly client: PipedriveApiClient) {}
 
-  /** Fetches one page; a non-2xx answer raises `upstream_error`. */
+  /** Fetches one page; a non-2xx status raises `upstream_error`. */
   list(
     target: TenantTarget,
     query: ListFilesQuery = {},
@@ -46,7 +46,7 @@ export class FilesService {
     );
   }
 
-  /** Sends the request and returns the raw answer, for the HTTP proxy to stream. */
+  /** Sends the request and returns the raw response, for the HTTP proxy to stream. */
   send(target: TenantTarget, query: ListFilesQuery): Promise<UpstreamResponse> {
     return this.client.send(toTenantContext(target), getRequest(PATH, query));
   }

@@ -23,7 +23,7 @@ const PAGE_SIZE = 500;
 export class NotesService {
   constructor(private readonly client: PipedriveApiClient) {}
 
-  /** Fetches one page; a non-2xx answer raises `upstream_error`. */
+  /** Fetches one page; a non-2xx status raises `upstream_error`. */
   list(
     target: TenantTarget,
     query: ListNotesQuery = {},
@@ -40,7 +40,7 @@ export class NotesService {
     );
   }
 
-  /** Sends the request and returns the raw answer, for the HTTP proxy to stream. */
+  /** Sends the request and returns the raw response, for the HTTP proxy to stream. */
   send(target: TenantTarget, query: ListNotesQuery): Promise<UpstreamResponse> {
     return this.client.send(toTenantContext(target), getRequest(PATH, query));
   }

@@ -25,7 +25,7 @@ const PAGE_SIZE = 500;
 export class ProductFieldsService {
   constructor(private readonly client: PipedriveApiClient) {}
 
-  /** Fetches one page; a non-2xx answer raises `upstream_error`. */
+  /** Fetches one page; a non-2xx status raises `upstream_error`. */
   list(
     target: TenantTarget,
     query: ListProductFieldsQuery = {},
@@ -45,7 +45,7 @@ export class ProductFieldsService {
     );
   }
 
-  /** Sends the request and returns the raw answer, for the HTTP proxy to stream. */
+  /** Sends the request and returns the raw response, for the HTTP proxy to stream. */
   send(
     target: TenantTarget,
     query: ListProductFieldsQuery,

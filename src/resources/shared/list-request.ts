@@ -12,7 +12,7 @@ export function getRequest(path: string, query: object = {}): UpstreamRequest {
 }
 
 /**
- * Sends a `GET` and parses the JSON body. An answer other than 2xx raises a
+ * Sends a `GET` and parses the JSON body. A status other than 2xx raises a
  * 502 `upstream_error` carrying Pipedrive's status and error text, so that
  * in-process callers (and `all()` iterators) never mistake an error for an
  * empty page.
@@ -34,7 +34,7 @@ export async function getJson<T>(
     throw new GatewayException(
       502,
       'upstream_error',
-      `Pipedrive answered ${status} to GET ${path}${detail}`,
+      `Pipedrive returned ${status} for GET ${path}${detail}`,
     );
   }
 

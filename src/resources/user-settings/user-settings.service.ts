@@ -22,12 +22,12 @@ const PATH = '/api/v1/userSettings';
 export class UserSettingsService {
   constructor(private readonly client: PipedriveApiClient) {}
 
-  /** Fetches the settings; a non-2xx answer raises `upstream_error`. */
+  /** Fetches the settings; a non-2xx status raises `upstream_error`. */
   list(target: TenantTarget): Promise<UserSettingsResponse> {
     return getJson(this.client, target, PATH);
   }
 
-  /** Sends the request and returns the raw answer, for the HTTP proxy to stream. */
+  /** Sends the request and returns the raw response, for the HTTP proxy to stream. */
   send(target: TenantTarget): Promise<UpstreamResponse> {
     return this.client.send(toTenantContext(target), getRequest(PATH));
   }
