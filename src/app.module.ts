@@ -2,6 +2,7 @@ import { type Writable } from 'node:stream';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { LoggerModule } from 'nestjs-pino';
+import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { createLoggerOptions } from './common/logging/logger.options';
 import { GatewayConfigModule } from './config/config.module';
@@ -46,6 +47,7 @@ export class AppModule {
         ProductFieldsModule,
         UserSettingsModule,
         DealsSummaryModule,
+        AdminModule,
         // Keep last: its wildcard routes must not shadow typed routes.
         ProxyModule,
       ],

@@ -5,6 +5,7 @@ import { type Writable } from 'node:stream';
 import cookieParser from 'cookie-parser';
 import { json, raw, urlencoded, type Request } from 'express';
 import { Logger } from 'nestjs-pino';
+import { setupOpenApi } from './admin/openapi';
 import { AppModule } from './app.module';
 import { GatewayExceptionFilter } from './common/errors/gateway-exception.filter';
 import { createValidationPipe } from './common/errors/validation';
@@ -49,6 +50,7 @@ export async function createGatewayApp(
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GatewayExceptionFilter());
   app.enableShutdownHooks();
+  setupOpenApi(app, config);
 
   return app;
 }

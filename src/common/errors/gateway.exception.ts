@@ -8,6 +8,7 @@ export type GatewayErrorCode =
   | 'company_forbidden'
   | 'company_not_installed'
   | 'installation_not_found'
+  | 'installation_not_active'
   | 'reauthorization_required'
   | 'refresh_failed'
   | 'rate_limited'
