@@ -3,6 +3,13 @@
  * records draw from. Counts set how much data each company gets.
  */
 
+/** Fixed seed: every sandbox start and reset builds identical data. */
+export const SEED = 20240108;
+/** Seeded timestamps count from this instant, not from the current time. */
+export const SEED_START = Date.UTC(2024, 0, 8, 9, 0, 0);
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;
+
 export interface UserProfile {
   id: number;
   name: string;

@@ -9,13 +9,15 @@ import type {
   OrganizationRecord,
   PersonRecord,
   PipelineRecord,
-  ProductFieldRecord,
   StageRecord,
   UserRecord,
 } from '../state/sandbox-data';
 import {
   COMPANY_PROFILES,
-  CUSTOM_PRODUCT_FIELDS,
+  DAY,
+  HOUR,
+  SEED,
+  SEED_START,
   FILE_KINDS,
   FIRST_NAMES,
   LAST_NAMES,
@@ -26,14 +28,9 @@ import {
   type CompanyProfile,
   type UserProfile,
 } from './company-profiles';
+import { buildProductFields } from './product-fields-seed';
 import { SeededRandom } from './random';
 import { isoDate, isoTime, sqlTime } from './time-format';
-
-/** Fixed seed: every sandbox start and reset builds identical data. */
-const SEED = 20240108;
-const SEED_START = Date.UTC(2024, 0, 8, 9, 0, 0);
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 /** Builds the seeded companies with all their records. */
 export function buildSeedCompanies(): CompanyRecord[] {
@@ -430,86 +427,4 @@ function buildFiles(
       description: `${kind.label} ${i + 1}`,
     };
   });
-}
-
-function buildProductFields(
-  profile: CompanyProfile,
-  idBase: number,
-  userIds: number[],
-  random: SeededRandom,
-): ProductFieldRecord[] {
-  const standard: Array<[string, string, string]> = [
-    ['name', 'Name', 'varchar'],
-    ['code', 'Product code', 'varchar'],
-    ['description', 'Description', 'text'],
-    ['unit', 'Unit', 'varchar'],
-    ['tax', 'Tax', 'double'],
-    ['category', 'Category', 'enum'],
-    ['owner_id', 'Owner', 'user'],
-    ['prices', 'Price', 'monetary'],
-    ['add_time', 'Add time', 'date'],
-    ['update_time', 'Update time', 'date'],
-  ];
-  const created = sqlTime(SEED_START - 300 * DAY);
-  const base = {
-    add_time: created,
-    update_time: created,
-    last_updated_by_user_id: userIds[0],
-    created_by_user_id: userIds[0],
-    active_flag: true,
-    add_visible_flag: true,
-    important_flag: false,
-    bulk_edit_allowed: true,
-    searchable_flag: false,
-    filtering_allowed: true,
-    sortable_flag: true,
-    mandatory_flag: false,
-  };
-  let nextOptionId = idBase + 100;
-  const fields: ProductFieldRecord[] = standard.map(
-    ([key, name, fieldType], i) => ({
-      ...base,
-      id: idBase + i + 1,
-      key,
-      name,
-      order_nr: i,
-      field_type: fieldType,
-      edit_flag: false,
-      mandatory_flag: key === 'name',
-      ...(key === 'category'
-        ? {
-            options: ['Hardware', 'Software', 'Services'].map((label) => ({
-              id: nextOptionId++,
-              label,
-            })),
-          }
-        : {}),
-    }),
-  );
-  for (const custom of CUSTOM_PRODUCT_FIELDS.slice(
-    0,
-    profile.counts.customProductFields,
-  )) {
-    // Custom fields are keyed by a 40-character hex hash, as in Pipedrive.
-    fields.push({
-      ...base,
-      id: idBase + fields.length + 1,
-      key: random.hex(40),
-      name: custom.name,
-      order_nr: fields.length,
-      field_type: custom.field_type,
-      edit_flag: true,
-      searchable_flag: custom.field_type === 'varchar',
-      ...(custom.options
-        ? {
-            options: custom.options.map((label) => ({
-              id: nextOptionId++,
-              label,
-            })),
-          }
-        : {}),
-    });
-  }
-
-  return fields;
 }
