@@ -164,6 +164,25 @@ describe('all() over every page', () => {
       expect([...ids].sort()).toEqual([...expected.get(resource.name)!].sort());
     });
 
+    it('raises when a later page fails', async () => {
+      const items = resource.all(stack, companyId, { limit: 7 });
+      for (let i = 0; i < 7; i++) {
+        expect((await items.next()).done).toBe(false);
+      }
+      await control(stack, 'faults', {
+        status: 403,
+        times: 1,
+        path: resource.path,
+      });
+
+      const error = await items.next().catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(GatewayException);
+      expect((error as GatewayException).code).toBe('upstream_error');
+      expect((error as GatewayException).getStatus()).toBe(502);
+      expect((error as GatewayException).message).toContain('403');
+    });
+
     it('yields each record once with pages of 7', async () => {
       const ids = await collectIds(
         resource.all(stack, companyId, { limit: 7 }),
@@ -172,26 +191,5 @@ describe('all() over every page', () => {
       expect(new Set(ids).size).toBe(ids.length);
       expect([...ids].sort()).toEqual([...expected.get(resource.name)!].sort());
     });
-  });
-
-  it('all() raises when a later page fails', async () => {
-    const notes = stack.app.get(NotesService).all(companyId, { limit: 7 });
-    const first = await notes.next();
-    expect(first.done).toBe(false);
-    for (let i = 1; i < 7; i++) {
-      await notes.next();
-    }
-    await control(stack, 'faults', {
-      status: 403,
-      times: 1,
-      path: '/api/v1/notes',
-    });
-
-    const error = await notes.next().catch((caught: unknown) => caught);
-
-    expect(error).toBeInstanceOf(GatewayException);
-    expect((error as GatewayException).code).toBe('upstream_error');
-    expect((error as GatewayException).getStatus()).toBe(502);
-    expect((error as GatewayException).message).toContain('403');
   });
 });

@@ -3,11 +3,8 @@ import {
   PipedriveApiClient,
   type UpstreamResponse,
 } from '../../pipedrive/pipedrive-api.client';
-import {
-  pageThrough,
-  type PipedriveList,
-  toQueryString,
-} from '../shared/paging';
+import { getJson, getRequest } from '../shared/list-request';
+import { pageThrough, type PipedriveList } from '../shared/paging';
 import { type TenantTarget, toTenantContext } from '../shared/tenant-target';
 import {
   type ListArchivedLeadsQuery,
@@ -29,29 +26,20 @@ const PAGE_SIZE = 500;
 export class LeadsService {
   constructor(private readonly client: PipedriveApiClient) {}
 
-  /** One page, as Pipedrive answered it. */
-  async list(
+  /** Fetches one page; a non-2xx status raises `upstream_error`. */
+  list(
     target: TenantTarget,
     query: ListLeadsQuery = {},
   ): Promise<PipedriveList<Lead>> {
-    return (
-      await this.client.json<PipedriveList<Lead>>(
-        toTenantContext(target),
-        this.request('/api/v1/leads', query),
-      )
-    ).body;
+    return getJson(this.client, target, '/api/v1/leads', query);
   }
 
-  async listArchived(
+  /** Fetches one page of archived leads; a non-2xx status raises `upstream_error`. */
+  listArchived(
     target: TenantTarget,
     query: ListArchivedLeadsQuery = {},
   ): Promise<PipedriveList<Lead>> {
-    return (
-      await this.client.json<PipedriveList<Lead>>(
-        toTenantContext(target),
-        this.request('/api/v1/leads/archived', query),
-      )
-    ).body;
+    return getJson(this.client, target, '/api/v1/leads/archived', query);
   }
 
   /** Every lead matching the query, fetched page by page. */
@@ -86,10 +74,6 @@ export class LeadsService {
   ): Promise<UpstreamResponse> {
     const path = archived ? '/api/v1/leads/archived' : '/api/v1/leads';
 
-    return this.client.send(toTenantContext(target), this.request(path, query));
-  }
-
-  private request(path: string, query: object) {
-    return { method: 'GET', path, query: toQueryString(query) };
+    return this.client.send(toTenantContext(target), getRequest(path, query));
   }
 }
