@@ -10,7 +10,8 @@ import { AppModule } from './app.module';
 import { GatewayExceptionFilter } from './common/errors/gateway-exception.filter';
 import { createValidationPipe } from './common/errors/validation';
 import { type GatewayConfig } from './config/gateway-config';
-import { WEBHOOK_BODY_LIMIT_BYTES } from './webhooks/webhook-receiver.controller';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { webhookBodyParser } from './webhooks/webhook-body-parser';
 
 /** Bodies of requests proxied to Pipedrive, kept as bytes. */
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
@@ -36,12 +37,8 @@ export async function createGatewayApp(
   app.disable('x-powered-by');
   app.use(cookieParser());
 
-  // Webhook deliveries get a smaller limit and are parsed as JSON whatever
-  // their content type; the general parser then skips the parsed body.
-  app.use(
-    '/webhooks/pipedrive',
-    json({ limit: WEBHOOK_BODY_LIMIT_BYTES, type: () => true }),
-  );
+  // Webhook deliveries get their own smaller limit; see webhookBodyParser.
+  app.use('/webhooks/pipedrive', webhookBodyParser(app.get(GatewayMetrics)));
   const limit = config.requestBodyLimitBytes;
   app.use(json({ limit, verify: keepRawBody, type: ['application/json', 'application/*+json'] }));
   app.use(urlencoded({ limit, extended: false, verify: keepRawBody }));

@@ -14,9 +14,6 @@ import {
   type ReceiveResult,
 } from './webhook-receiver.service';
 
-/** Largest delivery accepted, in bytes; Pipedrive's payloads are far smaller. */
-export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
-
 /**
  * Receives Pipedrive's deliveries for the gateway's own subscriptions.
  * Public for the bearer guard, because Pipedrive authenticates with the

@@ -71,7 +71,9 @@ describe('webhooks through the gateway', () => {
     await control(stack, 'reset', {});
     await stack.db.query('DELETE FROM webhook_events');
     await stack.db.query('DELETE FROM webhook_subscriptions');
-    await stack.db.query('DELETE FROM installations');
+    // Installations stay: deleting their rows behind the gateway's back
+    // would leave stale entries in its installation cache. Each test
+    // installs again, which stores the fresh tokens of the reset sandbox.
   });
 
   function subscribe(
@@ -152,16 +154,15 @@ describe('webhooks through the gateway', () => {
     });
   }
 
-  function duplicateCount(): Promise<number> {
-    return stack.app
-      .get(GatewayMetrics)
-      .webhookEvents.get()
-      .then(
-        (metric) =>
-          metric.values.find((value) => value.labels.result === 'duplicate')
-            ?.value ?? 0,
-      );
+  async function webhookEventCount(result: string): Promise<number> {
+    const metric = await stack.app.get(GatewayMetrics).webhookEvents.get();
+
+    return (
+      metric.values.find((value) => value.labels.result === result)?.value ?? 0
+    );
   }
+
+  const duplicateCount = () => webhookEventCount('duplicate');
 
   it('stores a version 2.0 delivery once and emits it', async () => {
     const { companyId } = await installThroughConsent(stack);
@@ -222,6 +223,52 @@ describe('webhooks through the gateway', () => {
       expect(await storedEvents()).toHaveLength(1);
     } finally {
       emitter.off('pipedrive.deal.change', listener);
+    }
+  });
+
+  it('acknowledges before slow listeners finish', async () => {
+    const { companyId } = await installThroughConsent(stack);
+    await subscribe(companyId, {
+      event_action: 'change',
+      event_object: 'deal',
+    });
+    const emitter = stack.app.get(EventEmitter2);
+    let finished = 0;
+    // Returns a promise, which emitAsync would wait for if the receiver
+    // awaited it before answering.
+    const slowListener = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      finished++;
+    }) as () => void;
+    emitter.on('pipedrive.webhook', slowListener);
+
+    try {
+      const [webhook] = await sandboxWebhooks(companyId);
+      const started = Date.now();
+      const response = await deliver(
+        companyId,
+        JSON.stringify({
+          meta: {
+            id: '5d1f3c0e-8b7a-4c2e-9f00-1a2b3c4d5e6f',
+            entity: 'deal',
+            action: 'change',
+            entity_id: '1',
+            company_id: String(companyId),
+            version: '2.0',
+          },
+          data: { id: 1 },
+          previous: null,
+        }),
+        basic(webhook.http_auth_user!, webhook.http_auth_password!),
+      );
+      const elapsedMs = Date.now() - started;
+
+      expect(response.status).toBe(200);
+      expect(elapsedMs).toBeLessThan(1000);
+      expect(finished).toBe(0);
+      expect(await storedEvents(companyId)).toHaveLength(1);
+    } finally {
+      emitter.off('pipedrive.webhook', slowListener);
     }
   });
 
@@ -355,6 +402,7 @@ describe('webhooks through the gateway', () => {
         413,
       ],
     ];
+    const rejectedBefore = await webhookEventCount('rejected');
     for (const [name, pending, status] of cases) {
       const response = await pending;
       const body = await readJson(response);
@@ -362,6 +410,9 @@ describe('webhooks through the gateway', () => {
       expect({ name, success: body.success }).toEqual({ name, success: false });
     }
     expect(await storedEvents()).toHaveLength(0);
+    expect(await webhookEventCount('rejected')).toBe(
+      rejectedBefore + cases.length,
+    );
 
     const accepted = await deliver(first.id, payload(first.id), ownAuth);
     expect(accepted.status).toBe(200);

@@ -1,0 +1,24 @@
+import { json, type RequestHandler } from 'express';
+import { type GatewayMetrics } from '../metrics/gateway-metrics';
+
+/** Largest delivery accepted, in bytes; Pipedrive's payloads are far smaller. */
+export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * JSON parser for `/webhooks/pipedrive`, registered before the general
+ * parsers: a smaller limit, any content type read as JSON, and bodies it
+ * rejects (invalid JSON, too large) counted as rejected deliveries. The
+ * general parsers then skip the already parsed body.
+ */
+export function webhookBodyParser(metrics: GatewayMetrics): RequestHandler {
+  const parse = json({ limit: WEBHOOK_BODY_LIMIT_BYTES, type: () => true });
+
+  return (request, response, next) => {
+    parse(request, response, (error?: unknown) => {
+      if (error) {
+        metrics.webhookEvents.inc({ result: 'rejected' });
+      }
+      next(error);
+    });
+  };
+}
