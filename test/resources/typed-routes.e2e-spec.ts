@@ -294,6 +294,27 @@ const VALID_REQUESTS = [
     query: 'status=won',
     endpoint: 'GET /deals/summary',
   },
+  { route: 'leads', query: 'limit=500&start=0', endpoint: 'GET /leads' },
+  {
+    route: 'notes',
+    query: 'limit=500&lead_id=adf21080-0e10-11eb-879b-05d71fb426ec',
+    endpoint: 'GET /notes',
+  },
+  {
+    route: 'notes',
+    query: 'updated_since=2020-01-01T10:20:00.5%2B02:00&pinned_to_lead_flag=1',
+    endpoint: 'GET /notes',
+  },
+  {
+    route: 'productFields',
+    query: 'limit=500&start=0',
+    endpoint: 'GET /productFields',
+  },
+  {
+    route: 'deals/summary',
+    query: 'status=lost&user_id=1&pipeline_id=1&stage_id=1',
+    endpoint: 'GET /deals/summary',
+  },
 ];
 
 describe('typed resource routes', () => {
