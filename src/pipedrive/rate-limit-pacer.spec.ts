@@ -121,6 +121,21 @@ describe('RateLimitPacer', () => {
     await expect(next).resolves.toBe(step);
   });
 
+  it('counts a send from its response time', async () => {
+    const { pacer, clock } = await learnedPacer(1);
+    const start = clock.time;
+    const step = WINDOW_MS + SAFETY_MARGIN_MS;
+    await pacer.acquire('a');
+    clock.time = start + 400;
+    pacer.observe('a', limitHeaders(1, 0, 2));
+
+    const next = pacer.acquire('a');
+    await clock.advance(step);
+
+    await expect(next).resolves.toBe(step);
+    expect(clock.time - start).toBe(400 + step);
+  });
+
   it('holds a burst until the first response tells the limit', async () => {
     const clock = new FakeClock();
     const pacer = new RateLimitPacer(80, WINDOW_MS, 10_000, clock);
@@ -137,9 +152,10 @@ describe('RateLimitPacer', () => {
     await clock.advance(10_000);
     const waits = await Promise.all(rest);
 
-    // Limit 2 with sends at 0 (the probe) and 100: each later send waits
-    // for the send two places before it to leave the window.
-    expect(waits).toEqual([100, 2050, 2150, 4100]);
+    // The probe counts from its response at 100. With limit 2 and a second
+    // send at 100, each later send waits for the send two places before it
+    // to leave the window.
+    expect(waits).toEqual([100, 2150, 2150, 4200]);
   });
 
   it('probes again after a response without limit headers', async () => {

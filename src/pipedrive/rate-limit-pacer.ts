@@ -19,8 +19,12 @@ const SYSTEM_CLOCK: PacerClock = {
 };
 
 interface Send {
-  /** Planned send time, moved to the actual time once the wait is over. */
+  /**
+   * Planned send time, moved to the actual send time once the wait is over
+   * and to a response time once a response has arrived.
+   */
   at: number;
+  answered: boolean;
 }
 
 interface Bucket {
@@ -39,7 +43,7 @@ interface Bucket {
 
 /**
  * Sends are planned this much later than the window strictly allows, to
- * cover the time between leaving the gateway and arriving at Pipedrive.
+ * cover clock and timer jitter.
  */
 export const SAFETY_MARGIN_MS = 50;
 const IDLE_BUCKET_MS = 10 * 60_000;
@@ -47,8 +51,8 @@ const IDLE_BUCKET_MS = 10 * 60_000;
 /**
  * Spreads each installation's requests over Pipedrive's rolling burst
  * window, so that a burst waits for free slots instead of meeting 429s.
- * It keeps the send times of the last window per installation and learns
- * the limit from `x-ratelimit-limit`. Until the first response has told the
+ * It keeps the send (then response) times of the last window per
+ * installation and learns the limit from `x-ratelimit-limit`. Until the first response has told the
  * limit, only one request is in flight, so a first burst cannot overshoot a
  * limit lower than the default. `x-ratelimit-remaining: 0` and 429s block
  * the bucket until the reset. Buckets are per installation (per token), so
@@ -85,7 +89,7 @@ export class RateLimitPacer {
     }
 
     const now = this.clock.now();
-    const send: Send = { at: this.plan(bucket, now) };
+    const send: Send = { at: this.plan(bucket, now), answered: false };
     const waitMs = send.at - now;
     if (send.at - started > this.maxWaitMs) {
       throw new RateLimitWaitTooLong(Math.ceil((send.at - started) / 1000));
@@ -115,6 +119,7 @@ export class RateLimitPacer {
   ): void {
     const now = this.clock.now();
     const bucket = this.bucket(key, now);
+    this.markAnswered(bucket, now);
     const limit = Number(headers['x-ratelimit-limit']);
     if (Number.isInteger(limit) && limit > 0) {
       bucket.limit = limit;
@@ -145,6 +150,26 @@ export class RateLimitPacer {
     const now = this.clock.now();
     const bucket = this.bucket(key, now);
     bucket.blockedUntil = Math.max(bucket.blockedUntil, now + seconds * 1000);
+  }
+
+  /**
+   * Moves the oldest unanswered send to the response time. Pipedrive counts
+   * a request when it arrives, which is after it left the gateway and before
+   * its response came back, so a window counted from response times never
+   * frees a slot too early, whatever the network delay. Matching responses
+   * to sends in order is sound: by the n-th response at least n sends have
+   * arrived.
+   */
+  private markAnswered(bucket: Bucket, now: number): void {
+    const send = bucket.sends.find(
+      (entry) => !entry.answered && entry.at <= now,
+    );
+    if (!send) {
+      return;
+    }
+    send.at = now;
+    send.answered = true;
+    bucket.sends.sort((a, b) => a.at - b.at);
   }
 
   /** The earliest time at which one more send keeps within the window. */
