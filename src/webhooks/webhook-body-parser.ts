@@ -1,7 +1,10 @@
 import { json, type RequestHandler } from 'express';
 import { type GatewayMetrics } from '../metrics/gateway-metrics';
 
-/** Largest delivery accepted, in bytes; Pipedrive's payloads are far smaller. */
+/**
+ * Largest webhook body accepted, in bytes. NOTE: an estimate with a wide
+ * margin over single-record payloads, not a limit Pipedrive documents.
+ */
 export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
 
 /**

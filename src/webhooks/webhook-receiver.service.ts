@@ -134,7 +134,7 @@ export class WebhookReceiverService {
       this.metrics.webhookEvents.inc({ result: 'duplicate' });
       this.logger.log(
         { companyId, eventId: payload.eventId, attempt: payload.attempt },
-        'webhook event already stored; delivery acknowledged',
+        'webhook event already stored, so the delivery is acknowledged without storing it again',
       );
 
       return { eventId: payload.eventId, duplicate: true };

@@ -19,7 +19,7 @@ import { type CreateWebhookBody } from './create-webhook.dto';
 import { WebhookSubscription } from './webhook-subscription.entity';
 
 /** Pipedrive's status and JSON body, passed on to the caller. */
-export interface PipedriveAnswer {
+export interface PipedriveResult {
   status: number;
   body: unknown;
 }
@@ -53,7 +53,7 @@ export class WebhookSubscriptionsService {
     private readonly pipedrive: PipedriveApiClient,
   ) {}
 
-  /** The gateway's receiver URL for one company. */
+  /** Builds the gateway's receiver URL for one company. */
   receiverUrl(companyId: number): string {
     return `${this.config.publicUrl}/webhooks/pipedrive/${companyId}`;
   }
@@ -65,7 +65,7 @@ export class WebhookSubscriptionsService {
   async create(
     tenant: TenantContext,
     body: CreateWebhookBody,
-  ): Promise<PipedriveAnswer> {
+  ): Promise<PipedriveResult> {
     const gatewayManaged = body.subscription_url === undefined;
     if (
       gatewayManaged &&
@@ -128,20 +128,23 @@ export class WebhookSubscriptionsService {
           request.http_auth_password = body.http_auth_password;
         }
       }
-      const answer = await this.callPipedrive(
+      const upstream = await this.callPipedrive(
         tenant,
         'POST',
         '/api/v1/webhooks',
         request,
       );
-      const record = webhookRecordOf(answer.body);
-      if (answer.status >= 300 || !record) {
-        return { status: answer.status, body: withoutPasswords(answer.body) };
+      const record = webhookRecordOf(upstream.body);
+      if (upstream.status >= 300 || !record) {
+        return {
+          status: upstream.status,
+          body: withoutPasswords(upstream.body),
+        };
       }
 
       const row = this.dataSource.getRepository(WebhookSubscription).create({
         ...identity,
-        installationId: answer.installationId,
+        installationId: upstream.installationId,
         pipedriveWebhookId: record.id,
         name: body.name,
         pipedriveUserId: body.user_id ?? null,
@@ -164,30 +167,34 @@ export class WebhookSubscriptionsService {
         'webhook subscription created',
       );
 
-      return { status: answer.status, body: withoutPasswords(answer.body) };
+      return { status: upstream.status, body: withoutPasswords(upstream.body) };
     });
   }
 
   /** Lists the company's webhooks at Pipedrive, without Basic passwords. */
-  async list(tenant: TenantContext): Promise<PipedriveAnswer> {
-    const answer = await this.callPipedrive(tenant, 'GET', '/api/v1/webhooks');
+  async list(tenant: TenantContext): Promise<PipedriveResult> {
+    const upstream = await this.callPipedrive(
+      tenant,
+      'GET',
+      '/api/v1/webhooks',
+    );
 
-    return { status: answer.status, body: withoutPasswords(answer.body) };
+    return { status: upstream.status, body: withoutPasswords(upstream.body) };
   }
 
   /** Deletes a webhook at Pipedrive and marks the local record deleted. */
   async remove(
     tenant: TenantContext,
     webhookId: number,
-  ): Promise<PipedriveAnswer> {
-    const answer = await this.callPipedrive(
+  ): Promise<PipedriveResult> {
+    const upstream = await this.callPipedrive(
       tenant,
       'DELETE',
       `/api/v1/webhooks/${webhookId}`,
     );
     // A 404 means Pipedrive has no such webhook any more, so the local
     // record is stale either way.
-    if (answer.status < 300 || answer.status === 404) {
+    if (upstream.status < 300 || upstream.status === 404) {
       const result = await this.dataSource
         .getRepository(WebhookSubscription)
         .update(
@@ -206,7 +213,7 @@ export class WebhookSubscriptionsService {
       }
     }
 
-    return { status: answer.status, body: withoutPasswords(answer.body) };
+    return { status: upstream.status, body: withoutPasswords(upstream.body) };
   }
 
   /**
@@ -290,7 +297,9 @@ export class WebhookSubscriptionsService {
     };
     const listed = await this.callPipedrive(tenant, 'GET', '/api/v1/webhooks');
     if (listed.status !== 200) {
-      throw new Error(`Pipedrive answered ${listed.status} listing webhooks`);
+      throw new Error(
+        `Pipedrive returned status ${listed.status} when listing webhooks`,
+      );
     }
     const existingIds = new Set(
       webhookListOf(listed.body).map((webhook) => webhook.id),
@@ -325,7 +334,7 @@ export class WebhookSubscriptionsService {
   ): Promise<boolean> {
     const credentials = newCredentials();
     const subscriptionUrl = this.receiverUrl(row.companyId);
-    const answer = await this.callPipedrive(
+    const upstream = await this.callPipedrive(
       tenant,
       'POST',
       '/api/v1/webhooks',
@@ -342,13 +351,13 @@ export class WebhookSubscriptionsService {
           : { user_id: row.pipedriveUserId }),
       },
     );
-    const record = webhookRecordOf(answer.body);
-    if (answer.status >= 300 || !record) {
+    const record = webhookRecordOf(upstream.body);
+    if (upstream.status >= 300 || !record) {
       this.logger.warn(
         {
           subscriptionId: row.id,
           companyId: row.companyId,
-          status: answer.status,
+          status: upstream.status,
         },
         'Pipedrive rejected recreating a webhook subscription',
       );
@@ -356,7 +365,7 @@ export class WebhookSubscriptionsService {
       return false;
     }
     row.subscriptionUrl = subscriptionUrl;
-    row.installationId = answer.installationId;
+    row.installationId = upstream.installationId;
     row.pipedriveWebhookId = record.id;
     row.httpAuthUser = credentials.user;
     row.httpAuthPasswordHash = sha256Hex(credentials.password);
@@ -415,7 +424,7 @@ export class WebhookSubscriptionsService {
     method: string,
     path: string,
     body?: Record<string, unknown>,
-  ): Promise<PipedriveAnswer & { installationId: string }> {
+  ): Promise<PipedriveResult & { installationId: string }> {
     const response = await this.pipedrive.send(tenant, {
       method,
       path,
@@ -436,7 +445,7 @@ export class WebhookSubscriptionsService {
       throw new GatewayException(
         502,
         'upstream_unavailable',
-        `Pipedrive answered ${response.status} to ${method} ${path} with a body that is not JSON`,
+        `Pipedrive returned status ${response.status} to ${method} ${path} with a body that is not JSON`,
       );
     }
   }
@@ -470,7 +479,7 @@ function isWebhookRecord(value: unknown): value is PipedriveWebhookRecord {
 }
 
 /**
- * Copies a Pipedrive answer with every `http_auth_password` set to null:
+ * Copies a Pipedrive response with every `http_auth_password` set to null:
  * Pipedrive echoes it, and the gateway never returns a stored secret.
  */
 export function withoutPasswords(value: unknown): unknown {

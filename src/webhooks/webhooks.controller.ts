@@ -31,8 +31,8 @@ export class WebhooksController {
     @Body() body: CreateWebhookBody,
     @Res() response: Response,
   ): Promise<void> {
-    const answer = await this.subscriptions.create(tenant, body);
-    response.status(answer.status).json(answer.body);
+    const upstream = await this.subscriptions.create(tenant, body);
+    response.status(upstream.status).json(upstream.body);
   }
 
   @Get()
@@ -43,8 +43,8 @@ export class WebhooksController {
     @Tenant() tenant: TenantContext,
     @Res() response: Response,
   ): Promise<void> {
-    const answer = await this.subscriptions.list(tenant);
-    response.status(answer.status).json(answer.body);
+    const upstream = await this.subscriptions.list(tenant);
+    response.status(upstream.status).json(upstream.body);
   }
 
   @Delete(':id')
@@ -56,8 +56,11 @@ export class WebhooksController {
     @Param('id') id: string,
     @Res() response: Response,
   ): Promise<void> {
-    const answer = await this.subscriptions.remove(tenant, parseWebhookId(id));
-    response.status(answer.status).json(answer.body);
+    const upstream = await this.subscriptions.remove(
+      tenant,
+      parseWebhookId(id),
+    );
+    response.status(upstream.status).json(upstream.body);
   }
 }
 

@@ -90,7 +90,7 @@ describe('webhooks through the gateway', () => {
     });
   }
 
-  /** The company's webhooks as the sandbox holds them, passwords included. */
+  /** The company's webhooks as the sandbox stores them, passwords included. */
   async function sandboxWebhooks(companyId: number): Promise<SandboxWebhook[]> {
     const row = await stack.db.query(
       "SELECT id, token_key_id, access_token_ciphertext FROM installations WHERE company_id = $1 AND status = 'active'",
@@ -235,7 +235,7 @@ describe('webhooks through the gateway', () => {
     const emitter = stack.app.get(EventEmitter2);
     let finished = 0;
     // Returns a promise, which emitAsync would wait for if the receiver
-    // awaited it before answering.
+    // awaited it before responding.
     const slowListener = (async () => {
       await new Promise((resolve) => setTimeout(resolve, 3000));
       finished++;
