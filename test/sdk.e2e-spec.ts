@@ -1,7 +1,7 @@
 import { v1 } from 'pipedrive';
 import { installThroughConsent } from './support/install';
 import { startStack, type TestStack } from './support/stack';
-import { schemaErrors } from './resources/response-schemas';
+import { validatePipedriveResponse } from './support/pipedrive-schemas';
 
 /**
  * The official `pipedrive` SDK (v33, v1 API classes) pointed at the gateway:
@@ -34,7 +34,9 @@ describe('official pipedrive SDK through the gateway', () => {
 
     expect(leads.success).toBe(true);
     expect(leads.data).toHaveLength(25);
-    expect(schemaErrors('GET /leads', '200', leads)).toEqual([]);
+    expect(validatePipedriveResponse('GET', '/v1/leads', 200, leads)).toEqual(
+      [],
+    );
   });
 
   it('LeadsApi reads archived leads', async () => {
@@ -47,7 +49,9 @@ describe('official pipedrive SDK through the gateway', () => {
     for (const lead of archived.data ?? []) {
       expect(lead.is_archived).toBe(true);
     }
-    expect(schemaErrors('GET /leads/archived', '200', archived)).toEqual([]);
+    expect(
+      validatePipedriveResponse('GET', '/v1/leads/archived', 200, archived),
+    ).toEqual([]);
   });
 
   it('NotesApi reads notes', async () => {
@@ -60,7 +64,9 @@ describe('official pipedrive SDK through the gateway', () => {
     expect(notes.success).toBe(true);
     expect(ids).toHaveLength(30);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
-    expect(schemaErrors('GET /notes', '200', notes)).toEqual([]);
+    expect(validatePipedriveResponse('GET', '/v1/notes', 200, notes)).toEqual(
+      [],
+    );
   });
 
   it('FilesApi reads files', async () => {
@@ -70,7 +76,9 @@ describe('official pipedrive SDK through the gateway', () => {
 
     expect(files.success).toBe(true);
     expect(files.data).toHaveLength(100);
-    expect(schemaErrors('GET /files', '200', files)).toEqual([]);
+    expect(validatePipedriveResponse('GET', '/v1/files', 200, files)).toEqual(
+      [],
+    );
   });
 
   it('ProductFieldsApi reads product fields', async () => {
@@ -80,7 +88,9 @@ describe('official pipedrive SDK through the gateway', () => {
 
     expect(fields.success).toBe(true);
     expect(fields.data?.length).toBeGreaterThan(0);
-    expect(schemaErrors('GET /productFields', '200', fields)).toEqual([]);
+    expect(
+      validatePipedriveResponse('GET', '/v1/productFields', 200, fields),
+    ).toEqual([]);
   });
 
   it('UserSettingsApi reads user settings', async () => {
@@ -90,7 +100,9 @@ describe('official pipedrive SDK through the gateway', () => {
 
     expect(settings.success).toBe(true);
     expect(settings.data).toBeTruthy();
-    expect(schemaErrors('GET /userSettings', '200', settings)).toEqual([]);
+    expect(
+      validatePipedriveResponse('GET', '/v1/userSettings', 200, settings),
+    ).toEqual([]);
   });
 
   it('DealsApi reads the deals summary', async () => {
@@ -100,7 +112,9 @@ describe('official pipedrive SDK through the gateway', () => {
 
     expect(summary.success).toBe(true);
     expect(summary.data?.total_count).toBeGreaterThan(0);
-    expect(schemaErrors('GET /deals/summary', '200', summary)).toEqual([]);
+    expect(
+      validatePipedriveResponse('GET', '/v1/deals/summary', 200, summary),
+    ).toEqual([]);
   });
 
   it('SDK sees the gateway’s 400 for a bad limit', async () => {
@@ -135,7 +149,9 @@ describe('official pipedrive SDK through the gateway', () => {
       'http://127.0.0.1:9/pipedrive-hook',
     );
     expect(created.data?.event_object).toBe('deal');
-    expect(schemaErrors('POST /webhooks', '201', created)).toEqual([]);
+    expect(
+      validatePipedriveResponse('POST', '/v1/webhooks', 201, created),
+    ).toEqual([]);
 
     const listed = await new v1.WebhooksApi(configuration).getWebhooks();
     const ids = (listed.data ?? []).map((webhook) => webhook.id);

@@ -5,7 +5,7 @@ import {
   readJson,
 } from '../support/install';
 import { startStack, type TestStack } from '../support/stack';
-import { schemaErrors } from './response-schemas';
+import { validatePipedriveResponse } from '../support/pipedrive-schemas';
 
 interface SandboxStats {
   apiRequests: number;
@@ -258,62 +258,34 @@ const BAD_PARAMETERS: BadParameterCase[] = [
   },
 ];
 
-/** Valid requests per typed route, with the official spec's endpoint key. */
+/** Valid requests per typed route, including boundary values. */
 const VALID_REQUESTS = [
-  {
-    route: 'leads',
-    query: 'limit=20&sort=add_time%20DESC,title',
-    endpoint: 'GET /leads',
-  },
-  {
-    route: 'leads',
-    query: 'updated_since=2020-01-01T00:00:00Z',
-    endpoint: 'GET /leads',
-  },
-  {
-    route: 'leads/archived',
-    query: 'limit=10',
-    endpoint: 'GET /leads/archived',
-  },
-  {
-    route: 'notes',
-    query: 'limit=50&sort=update_time%20DESC',
-    endpoint: 'GET /notes',
-  },
+  { route: 'leads', query: 'limit=20&sort=add_time%20DESC,title' },
+  { route: 'leads', query: 'updated_since=2020-01-01T00:00:00Z' },
+  { route: 'leads/archived', query: 'limit=10' },
+  { route: 'notes', query: 'limit=50&sort=update_time%20DESC' },
   {
     route: 'notes',
     query: 'start_date=2000-01-01&end_date=2100-12-31&pinned_to_deal_flag=0',
-    endpoint: 'GET /notes',
   },
-  { route: 'files', query: 'limit=100&sort=id%20ASC', endpoint: 'GET /files' },
-  { route: 'productFields', query: '', endpoint: 'GET /productFields' },
-  { route: 'userSettings', query: '', endpoint: 'GET /userSettings' },
-  { route: 'deals/summary', query: '', endpoint: 'GET /deals/summary' },
-  {
-    route: 'deals/summary',
-    query: 'status=won',
-    endpoint: 'GET /deals/summary',
-  },
-  { route: 'leads', query: 'limit=500&start=0', endpoint: 'GET /leads' },
+  { route: 'files', query: 'limit=100&sort=id%20ASC' },
+  { route: 'productFields', query: '' },
+  { route: 'userSettings', query: '' },
+  { route: 'deals/summary', query: '' },
+  { route: 'deals/summary', query: 'status=won' },
+  { route: 'leads', query: 'limit=500&start=0' },
   {
     route: 'notes',
     query: 'limit=500&lead_id=adf21080-0e10-11eb-879b-05d71fb426ec',
-    endpoint: 'GET /notes',
   },
   {
     route: 'notes',
     query: 'updated_since=2020-01-01T10:20:00.5%2B02:00&pinned_to_lead_flag=1',
-    endpoint: 'GET /notes',
   },
-  {
-    route: 'productFields',
-    query: 'limit=500&start=0',
-    endpoint: 'GET /productFields',
-  },
+  { route: 'productFields', query: 'limit=500&start=0' },
   {
     route: 'deals/summary',
     query: 'status=lost&user_id=1&pipeline_id=1&stage_id=1',
-    endpoint: 'GET /deals/summary',
   },
 ];
 
@@ -353,7 +325,7 @@ describe('typed resource routes', () => {
 
   it.each(VALID_REQUESTS)(
     '$route?$query matches the official schema',
-    async ({ route, query, endpoint }) => {
+    async ({ route, query }) => {
       const before = await control<SandboxStats>(stack, 'stats');
 
       const response = await getAs(stack, apiPath(route, query));
@@ -361,7 +333,9 @@ describe('typed resource routes', () => {
 
       expect(response.status).toBe(200);
       expect(body.success).toBe(true);
-      expect(schemaErrors(endpoint, '200', body)).toEqual([]);
+      expect(
+        validatePipedriveResponse('GET', apiPath(route, query), 200, body),
+      ).toEqual([]);
       const after = await control<SandboxStats>(stack, 'stats');
       expect(after.apiRequests).toBe(before.apiRequests + 1);
     },
@@ -403,7 +377,9 @@ describe('typed resource routes', () => {
     const body = await readJson(response);
 
     expect(response.status).toBe(200);
-    expect(schemaErrors('GET /userSettings', '200', body)).toEqual([]);
+    expect(
+      validatePipedriveResponse('GET', '/api/v1/userSettings', 200, body),
+    ).toEqual([]);
     const requests = await control<Array<{ path: string; status: number }>>(
       stack,
       'requests',
@@ -415,7 +391,7 @@ describe('typed resource routes', () => {
   });
 
   it('schema check rejects a malformed body', () => {
-    const errors = schemaErrors('GET /notes', '200', {
+    const errors = validatePipedriveResponse('GET', '/api/v1/notes', 200, {
       success: true,
       data: [{ id: 'not-a-number', content: 7 }],
     });
