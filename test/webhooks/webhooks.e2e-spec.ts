@@ -563,6 +563,60 @@ describe('webhooks through the gateway', () => {
     expect(events).toHaveLength(1);
   });
 
+  it('keeps listed subscriptions on reauthorization', async () => {
+    const { companyId, userId } = await installThroughConsent(stack);
+    await subscribe(companyId, {
+      event_action: 'change',
+      event_object: 'deal',
+    });
+    const [before] = await sandboxWebhooks(companyId);
+
+    // Consenting again without an uninstall is a reinstall for the gateway,
+    // but Pipedrive still has the webhook, so nothing is recreated.
+    await installThroughConsent(stack, { companyId, userId });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+
+    const after = await sandboxWebhooks(companyId);
+    expect(after).toHaveLength(1);
+    expect(after[0].id).toBe(before.id);
+    const rows = await stack.db.query(
+      'SELECT status, pipedrive_webhook_id FROM webhook_subscriptions',
+    );
+    expect(rows.rows).toHaveLength(1);
+    expect(rows.rows[0].status).toBe('active');
+    expect(Number(rows.rows[0].pipedrive_webhook_id)).toBe(before.id);
+  });
+
+  it('passes external subscriptions through without passwords', async () => {
+    const { companyId } = await installThroughConsent(stack);
+
+    const response = await subscribe(companyId, {
+      event_action: 'create',
+      event_object: 'person',
+      subscription_url: 'https://hooks.example.com/pipedrive',
+      http_auth_user: 'receiver',
+      http_auth_password: 'caller-chosen-secret',
+    });
+    const text = await response.text();
+    const body = JSON.parse(text);
+
+    expect(response.status).toBe(201);
+    expect(body.data.subscription_url).toBe(
+      'https://hooks.example.com/pipedrive',
+    );
+    expect(body.data.http_auth_user).toBe('receiver');
+    expect(body.data.http_auth_password).toBeNull();
+    expect(text).not.toContain('caller-chosen-secret');
+    const [atSandbox] = await sandboxWebhooks(companyId);
+    expect(atSandbox.http_auth_password).toBe('caller-chosen-secret');
+    const rows = await stack.db.query(
+      'SELECT gateway_managed, http_auth_user, http_auth_password_hash FROM webhook_subscriptions',
+    );
+    expect(rows.rows[0].gateway_managed).toBe(false);
+    expect(rows.rows[0].http_auth_user).toBeNull();
+    expect(rows.rows[0].http_auth_password_hash).toBeNull();
+  });
+
   it('lists stored events newest first for admins', async () => {
     const { companyId } = await installThroughConsent(stack);
     await subscribe(companyId, { event_action: '*', event_object: 'deal' });
