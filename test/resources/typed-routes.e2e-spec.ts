@@ -398,4 +398,30 @@ describe('typed resource routes', () => {
 
     expect(errors.length).toBeGreaterThan(0);
   });
+
+  it('OpenAPI document lists typed query parameters', async () => {
+    const response = await getAs(stack, '/docs-json');
+    const document = await readJson(response);
+    const parameterNames = (path: string): string[] =>
+      (document.paths[path]?.get?.parameters ?? []).map(
+        (parameter: { name: string }) => parameter.name,
+      );
+
+    expect(response.status).toBe(200);
+    expect(parameterNames('/companies/{companyId}/api/v1/notes')).toEqual(
+      expect.arrayContaining(['lead_id', 'start_date', 'pinned_to_task_flag']),
+    );
+    expect(parameterNames('/companies/{companyId}/api/v1/files')).toEqual(
+      expect.arrayContaining(['start', 'limit', 'sort']),
+    );
+    expect(
+      parameterNames('/companies/{companyId}/api/v1/productFields'),
+    ).toEqual(expect.arrayContaining(['start', 'limit']));
+    expect(
+      parameterNames('/companies/{companyId}/api/v1/deals/summary'),
+    ).toEqual(expect.arrayContaining(['status', 'pipeline_id', 'stage_id']));
+    expect(
+      document.paths['/companies/{companyId}/api/v1/userSettings']?.get,
+    ).toBeDefined();
+  });
 });
