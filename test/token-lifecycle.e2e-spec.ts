@@ -268,7 +268,8 @@ describe('token lifecycle', () => {
 
     const results = await Promise.all([maintenance.refreshIdle(), maintenance.refreshIdle()]);
 
-    expect(results[0] + results[1]).toBe(1);
+    // Sweeps that meet in one process share the same refresh, so both may report it.
+    expect(results[0] + results[1]).toBeGreaterThanOrEqual(1);
     const after = await control<SandboxStats>(stack, 'stats');
     expect(after.grants.refresh_token - before.grants.refresh_token).toBe(1);
     const used = await stack.db.query<{ fresh: boolean }>(

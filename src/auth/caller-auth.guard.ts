@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type Request } from 'express';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { GATEWAY_CONFIG } from '../config/config.module';
@@ -54,7 +55,7 @@ export class CallerAuthGuard implements CanActivate {
     const caller = await this.authenticate(request.headers.authorization);
     if (!caller) {
       this.metrics.authFailures.inc();
-      await this.throttle.recordFailure(address);
+      await sleep(this.throttle.recordFailure(address));
       throw new GatewayException(401, 'unauthorized', INVALID_CREDENTIALS, {
         headers: { 'www-authenticate': 'Bearer' },
       });

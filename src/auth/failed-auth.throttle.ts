@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 const WINDOW_MS = 5 * 60_000;
 /** Past this many failures in the window, an address gets 429 at once. */
@@ -27,8 +26,8 @@ export class FailedAuthThrottle {
     return !!window && now - window.startedAt < WINDOW_MS && window.failures >= MAX_FAILURES_PER_WINDOW;
   }
 
-  /** Counts a failure and waits before the caller answers it. */
-  async recordFailure(address: string, now = Date.now()): Promise<void> {
+  /** Counts a failure; returns how long to wait before answering it, in ms. */
+  recordFailure(address: string, now = Date.now()): number {
     let window = this.windows.get(address);
     if (!window || now - window.startedAt >= WINDOW_MS) {
       if (this.windows.size >= MAX_TRACKED_ADDRESSES) {
@@ -38,6 +37,7 @@ export class FailedAuthThrottle {
       this.windows.set(address, window);
     }
     window.failures += 1;
-    await sleep(Math.min(MAX_DELAY_MS, 25 * 2 ** Math.min(window.failures - 1, 10)));
+
+    return Math.min(MAX_DELAY_MS, 25 * 2 ** Math.min(window.failures - 1, 10));
   }
 }
