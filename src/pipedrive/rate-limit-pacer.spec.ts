@@ -158,6 +158,16 @@ describe('RateLimitPacer', () => {
     expect(waits).toEqual([100, 2150, 2150, 4200]);
   });
 
+  it('stops waiting for a slow probe after the maximum wait', async () => {
+    const clock = new FakeClock();
+    const pacer = new RateLimitPacer(80, WINDOW_MS, 5000, clock);
+    await pacer.acquire('a');
+    const waiting = pacer.acquire('a');
+    await clock.advance(5000);
+
+    await expect(waiting).resolves.toBe(5000);
+  });
+
   it('probes again after a response without limit headers', async () => {
     const clock = new FakeClock();
     const pacer = new RateLimitPacer(80, WINDOW_MS, 10_000, clock);

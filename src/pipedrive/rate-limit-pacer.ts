@@ -69,8 +69,11 @@ export class RateLimitPacer {
   ) {}
 
   /**
-   * Waits for a slot and returns the milliseconds waited; throws
-   * RateLimitWaitTooLong rather than wait longer than the maximum. Every
+   * Waits for a slot and returns the milliseconds waited. Throws
+   * RateLimitWaitTooLong when the planned slot is more than the maximum
+   * wait away. Waiting for the first response of an installation (while the
+   * limit is unknown) is bounded by the maximum wait too, after which the
+   * default limit applies, so a slow probe never turns into a 429. Every
    * acquire must be followed by observe() once the attempt has ended.
    */
   async acquire(key: string): Promise<number> {
@@ -91,8 +94,8 @@ export class RateLimitPacer {
     const now = this.clock.now();
     const send: Send = { at: this.plan(bucket, now), answered: false };
     const waitMs = send.at - now;
-    if (send.at - started > this.maxWaitMs) {
-      throw new RateLimitWaitTooLong(Math.ceil((send.at - started) / 1000));
+    if (waitMs > this.maxWaitMs) {
+      throw new RateLimitWaitTooLong(Math.ceil(waitMs / 1000));
     }
     if (!bucket.learned && !bucket.probe) {
       const probeBucket = bucket;

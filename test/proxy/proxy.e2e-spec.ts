@@ -1,3 +1,6 @@
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { control, installThroughConsent, readJson } from '../support/install';
 import { type TestStack } from '../support/stack';
 import {
@@ -291,6 +294,81 @@ describe('generic Pipedrive proxy', () => {
       ]);
       expect(upstream.requests[0].body).toHaveLength(0);
       expect(upstream.requests[1].body.toString()).toBe('{"value":5}');
+    });
+  });
+
+  describe('response streaming', () => {
+    let server: Server;
+    let releaseBody: () => void = () => undefined;
+    let acceptEncoding: string | undefined;
+    const document = JSON.stringify({ success: true, data: { id: 7 } });
+
+    beforeAll(async () => {
+      server = createServer((request, response) => {
+        acceptEncoding = request.headers['accept-encoding'];
+        if (request.url === '/api/v1/files/1/download') {
+          response.writeHead(200, {
+            'content-type': 'application/octet-stream',
+            'content-disposition': 'attachment; filename="a.bin"',
+          });
+          response.write('first-part;');
+          releaseBody = () => response.end('second-part');
+
+          return;
+        }
+        response.writeHead(200, {
+          'content-type': 'application/json',
+          'content-encoding': 'gzip',
+        });
+        response.end(gzipSync(document));
+      });
+      await new Promise<void>((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve()),
+      );
+      const { port } = server.address() as AddressInfo;
+      await moveApiDomain(stack, companyId, `http://127.0.0.1:${port}`);
+    });
+
+    afterAll(async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await moveApiDomain(stack, companyId, stack.sandbox.apiDomain(companyId));
+    });
+
+    it('streams the first bytes before the upstream ends', async () => {
+      const response = await call('/api/v1/files/1/download');
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-disposition')).toBe(
+        'attachment; filename="a.bin"',
+      );
+      expect(Buffer.from(first.value).toString()).toBe('first-part;');
+      releaseBody();
+      let rest = '';
+      for (;;) {
+        const chunk = await reader.read();
+        if (chunk.done) {
+          break;
+        }
+        rest += Buffer.from(chunk.value).toString();
+      }
+      expect(rest).toBe('second-part');
+    });
+
+    it('passes a gzip body through still compressed', async () => {
+      const response = await call(
+        '/api/v1/deals/7',
+        {},
+        {
+          'accept-encoding': 'gzip',
+        },
+      );
+
+      expect(acceptEncoding).toBe('gzip');
+      expect(response.headers.get('content-encoding')).toBe('gzip');
+      expect(await response.text()).toBe(document);
     });
   });
 
