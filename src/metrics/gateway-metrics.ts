@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+} from 'prom-client';
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own so that
@@ -69,6 +75,13 @@ export class GatewayMetrics {
   readonly upstreamConnections = new Gauge({
     name: 'gateway_upstream_connections',
     help: 'Connections to Pipedrive held in the pool, by state',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly databaseConnections = new Gauge({
+    name: 'gateway_database_connections',
+    help: 'Connections in the PostgreSQL pool (total, idle) and clients waiting for one',
     labelNames: ['state'] as const,
     registers: [this.registry],
   });

@@ -1,9 +1,23 @@
-import { Global, Module } from '@nestjs/common';
+import {
+  Global,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+} from '@nestjs/common';
 import { GatewayMetrics } from './gateway-metrics';
+import { MetricsController } from './metrics.controller';
+import { PoolMetricsCollector } from './pool-metrics.collector';
+import { RequestCounterMiddleware } from './request-counter.middleware';
 
+/** The metrics registry (global), `GET /metrics` and the request counter. */
 @Global()
 @Module({
-  providers: [GatewayMetrics],
+  controllers: [MetricsController],
+  providers: [GatewayMetrics, PoolMetricsCollector],
   exports: [GatewayMetrics],
 })
-export class MetricsModule {}
+export class MetricsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestCounterMiddleware).forRoutes('{*path}');
+  }
+}
