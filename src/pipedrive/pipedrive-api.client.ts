@@ -160,7 +160,7 @@ export class PipedriveApiClient implements OnApplicationShutdown {
     }
   }
 
-  /** Sends and parses a JSON answer; for in-process callers. */
+  /** Sends and parses a JSON response, for in-process callers. */
   async json<T>(
     context: TenantContext,
     request: UpstreamRequest,

@@ -7,7 +7,7 @@ export class RateLimitWaitTooLong extends Error {
   }
 }
 
-/** Time source of the pacer; tests pass a fake one. */
+/** Time source of the pacer. Tests pass a fake one. */
 export interface PacerClock {
   now(): number;
   sleep(ms: number): Promise<void>;
@@ -34,7 +34,7 @@ interface Bucket {
   /** Resolves when the first request's response arrives. */
   probe: Promise<void> | null;
   endProbe: (() => void) | null;
-  /** Send times within the window, in planning order. */
+  /** Send or response times within the window, sorted by time. */
   sends: Send[];
   /** Pipedrive reported no free slot until then. */
   blockedUntil: number;
@@ -52,10 +52,10 @@ const IDLE_BUCKET_MS = 10 * 60_000;
  * Spreads each installation's requests over Pipedrive's rolling burst
  * window, so that a burst waits for free slots instead of meeting 429s.
  * It keeps the send (then response) times of the last window per
- * installation and learns the limit from `x-ratelimit-limit`. Until the first response has told the
- * limit, only one request is in flight, so a first burst cannot overshoot a
- * limit lower than the default. `x-ratelimit-remaining: 0` and 429s block
- * the bucket until the reset. Buckets are per installation (per token), so
+ * installation and learns the limit from `x-ratelimit-limit`. Until the
+ * first response has reported the limit, only one request is in flight, so
+ * a first burst cannot overshoot a limit lower than the default.
+ * `x-ratelimit-remaining: 0` and 429s block the bucket until the reset. Buckets are per installation (per token), so
  * one company's exhausted budget never delays another.
  */
 export class RateLimitPacer {
@@ -158,10 +158,12 @@ export class RateLimitPacer {
   /**
    * Moves the oldest unanswered send to the response time. Pipedrive counts
    * a request when it arrives, which is after it left the gateway and before
-   * its response came back, so a window counted from response times never
-   * frees a slot too early, whatever the network delay. Matching responses
-   * to sends in order is sound: by the n-th response at least n sends have
-   * arrived.
+   * its response came back, so a window counted from response times does not
+   * free a slot before Pipedrive does, whatever the network delay. Matching
+   * responses to sends in order is sound, because by the n-th response at
+   * least n requests have arrived.
+   * NOTE: a send still waiting for its response counts from its send time,
+   * so a request in flight longer than the window can free a slot early.
    */
   private markAnswered(bucket: Bucket, now: number): void {
     const send = bucket.sends.find(

@@ -21,7 +21,10 @@ const FORWARDED_HEADERS = [
  * Streams Pipedrive's answer to the caller byte for byte with its status
  * code, without buffering the body.
  */
-export async function forwardResponse(response: Response, upstream: UpstreamResponse): Promise<void> {
+export async function forwardResponse(
+  response: Response,
+  upstream: UpstreamResponse,
+): Promise<void> {
   response.status(upstream.status);
   for (const name of FORWARDED_HEADERS) {
     const value = upstream.headers[name];

@@ -22,7 +22,7 @@ const FORWARDED_REQUEST_HEADERS = [
 
 /**
  * Passes any other Pipedrive v1 or v2 call through for a company: method,
- * raw query string and raw body go out as received, and the answer streams
+ * raw query string and raw body go out as received, and the response streams
  * back unchanged. Registered after the resource modules, so their typed
  * routes (with validation) match first.
  */
@@ -65,7 +65,7 @@ export class ProxyController {
 }
 
 /**
- * The body bytes as received: the JSON and form parsers keep them in
+ * Returns the body bytes as received: the JSON and form parsers keep them in
  * `rawBody`, and the raw parser under /companies leaves a Buffer in `body`.
  */
 function readRawBody(request: RequestWithRawBody): Buffer | undefined {

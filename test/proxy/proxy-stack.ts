@@ -128,7 +128,7 @@ export interface RecordedRequest {
 
 /**
  * An HTTP server on 127.0.0.1 that records each request's exact bytes and
- * answers with a fixed response, standing in for Pipedrive where the
+ * returns a fixed response, standing in for Pipedrive where the
  * sandbox cannot show what it received.
  */
 export async function startRecordingServer(reply: {
