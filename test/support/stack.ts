@@ -22,7 +22,7 @@ export interface TestStack {
   /** Raw access to the gateway's database, for assertions. */
   db: Client;
   databaseUrl: string;
-  /** Every log line the gateway wrote, as JSON text. */
+  /** Every log line the gateway and its sandbox wrote, as JSON text. */
   logs: string[];
   env: Record<string, string>;
   close(): Promise<void>;
@@ -62,6 +62,10 @@ export function gatewayEnvironment(
 
 export async function startStack(options: StackOptions = {}): Promise<TestStack> {
   const port = await findFreePort();
+  const logs: string[] = [];
+  const sandboxLog = (level: string) => (fields: object, message?: string) => {
+    logs.push(JSON.stringify({ source: 'sandbox', level, ...fields, msg: message }));
+  };
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
   const sandbox =
@@ -74,11 +78,11 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
         redirectUri: `http://127.0.0.1:${port}/oauth/callback`,
       },
       webhookRetryDelaysMs: [50, 100, 200],
+      logger: { info: sandboxLog('info'), warn: sandboxLog('warn'), error: sandboxLog('error') },
       ...options.sandbox,
     }));
   const env = gatewayEnvironment(port, databaseUrl, sandbox.oauthUrl, options.env);
   const { config } = loadConfig(env);
-  const logs: string[] = [];
   const app = await createGatewayApp(config, {
     logStream: new Writable({
       write(chunk: Buffer, _encoding, callback) {
