@@ -202,17 +202,14 @@ describe('Pipedrive client resilience', () => {
     await control(stack, 'faults', {
       status: 500,
       times: 2,
-      path: '/api/v1/webhooks',
+      path: '/api/v1/deals',
     });
 
-    const response = await post(firstCompany, '/api/v1/webhooks', {
-      subscription_url: 'https://example.com/hooks/retry',
-      event_action: '*',
-      event_object: 'deal',
-      name: 'Retry test',
+    const response = await post(firstCompany, '/api/v1/deals', {
+      title: 'Retry test',
     });
     const body = await readJson(response);
-    const posts = (await sandboxRequests('/api/v1/webhooks')).filter(
+    const posts = (await sandboxRequests('/api/v1/deals')).filter(
       (request) => request.method === 'POST',
     );
 
@@ -220,16 +217,16 @@ describe('Pipedrive client resilience', () => {
     expect(body).toMatchObject({ success: false, errorCode: 500 });
     expect(posts).toHaveLength(1);
     // The remaining fault use is taken by a GET, which is retried.
-    const list = await get(firstCompany, '/api/v1/webhooks');
-    expect(list.status).toBe(200);
+    const summary = await get(firstCompany, '/api/v1/deals/summary');
+    expect(summary.status).toBe(200);
   });
 
   it('passes a scope mismatch on without a refresh', async () => {
-    await control(stack, 'scopes', { scopes: ['base', 'deals:read'] });
+    await control(stack, 'scopes', { scopes: ['base', 'leads:read'] });
     await installThroughConsent(stack, { companyId: firstCompany });
     const before = await control<SandboxStats>(stack, 'stats');
 
-    const response = await get(firstCompany, '/api/v1/webhooks');
+    const response = await get(firstCompany, '/api/v2/deals');
     const body = await readJson(response);
     const after = await control<SandboxStats>(stack, 'stats');
 
@@ -244,7 +241,7 @@ describe('Pipedrive client resilience', () => {
       errorCode: 403,
     });
     expect(after.grants.refresh_token).toBe(before.grants.refresh_token);
-    expect(await sandboxRequests('/api/v1/webhooks')).toHaveLength(1);
+    expect(await sandboxRequests('/api/v2/deals')).toHaveLength(1);
   });
 
   it('answers 502 after retries when nothing listens', async () => {
@@ -257,7 +254,9 @@ describe('Pipedrive client resilience', () => {
     const body = await readJson(response);
     const getAttempts =
       warningsAbout('request to Pipedrive failed') - warningsBefore;
-    const postResponse = await post(firstCompany, '/api/v1/webhooks', {});
+    const postResponse = await post(firstCompany, '/api/v1/deals', {
+      title: 'Unreachable',
+    });
     const postBody = await readJson(postResponse);
     const postAttempts =
       warningsAbout('request to Pipedrive failed') -
@@ -306,11 +305,13 @@ describe('Pipedrive client resilience', () => {
       status: 200,
       times: 1,
       latencyMs: UPSTREAM_TIMEOUT_MS * 2,
-      path: '/api/v1/webhooks',
+      path: '/api/v1/deals',
     });
     const started = Date.now();
 
-    const response = await post(firstCompany, '/api/v1/webhooks', {});
+    const response = await post(firstCompany, '/api/v1/deals', {
+      title: 'Slow',
+    });
 
     expect(response.status).toBe(504);
     expect((await readJson(response)).code).toBe('upstream_unavailable');
