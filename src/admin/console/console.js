@@ -45,10 +45,8 @@
     if (!value) {
       return '—';
     }
-    const date = new Date(value);
 
-    return date.toLocaleString(undefined, {
-      year: 'numeric',
+    return new Date(value).toLocaleString(undefined, {
       month: 'short',
       day: 'numeric',
       hour: '2-digit',
@@ -63,6 +61,13 @@
 
   function badge(value) {
     return el('span', { className: `badge ${value}` }, humanize(value));
+  }
+
+  /** A refresh outcome, coloured as success or failure. */
+  function refreshBadge(outcome) {
+    const kind = outcome === 'refreshed' ? 'success' : 'failure';
+
+    return el('span', { className: `badge ${kind}` }, humanize(outcome));
   }
 
   function notify(message, isError) {
@@ -190,13 +195,10 @@
       el(
         'td',
         {},
-        item.lastRefreshOutcome
-          ? badge(
-              item.lastRefreshOutcome === 'refreshed' ? 'success' : 'failure',
-            )
-          : '—',
-        ' ',
-        item.lastRefreshAt ? formatDate(item.lastRefreshAt) : '',
+        item.lastRefreshOutcome ? refreshBadge(item.lastRefreshOutcome) : '—',
+        item.lastRefreshAt
+          ? el('span', { className: 'sub' }, formatDate(item.lastRefreshAt))
+          : null,
       ),
     );
 
@@ -613,7 +615,9 @@
     state.key = key;
     sessionStorage.setItem(KEY_STORAGE, key);
     byId('admin-key').value = '';
-    byId('admin-key').placeholder = 'Connected';
+    byId('admin-key').hidden = true;
+    byId('connect').hidden = true;
+    byId('connected').hidden = false;
     byId('sign-out').hidden = false;
     byId('console').hidden = false;
     byId('signed-out').hidden = true;
@@ -623,7 +627,9 @@
   function signOut() {
     state.key = '';
     sessionStorage.removeItem(KEY_STORAGE);
-    byId('admin-key').placeholder = 'Paste the admin key (ADMIN_API_KEY)';
+    byId('admin-key').hidden = false;
+    byId('connect').hidden = false;
+    byId('connected').hidden = true;
     byId('sign-out').hidden = true;
     byId('console').hidden = true;
     byId('signed-out').hidden = false;

@@ -1,0 +1,200 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { control, installThroughConsent } from '../support/install';
+import { startStack, type TestStack } from '../support/stack';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = join(__dirname, '..', '..', 'docs', 'admin-console.png');
+
+const describeWithBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
+if (!existsSync(CHROMIUM)) {
+  console.warn(
+    `Skipping the admin console browser test: ${CHROMIUM} is missing (install Debian's chromium package).`,
+  );
+}
+
+interface SandboxStats {
+  grants: { authorization_code: number; refresh_token: number };
+}
+
+/** Accepts the next confirm dialog; resolves to its message. */
+function acceptNextDialog(page: Page): Promise<string> {
+  return new Promise((resolve, reject) => {
+    page.once('dialog', (dialog) => {
+      dialog.accept().then(() => resolve(dialog.message()), reject);
+    });
+  });
+}
+
+describeWithBrowser('admin console in headless Chromium', () => {
+  let stack: TestStack;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack();
+    userDataDir = mkdtempSync(join(tmpdir(), 'admin-console-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 900 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      // Browsers ask every origin for /favicon.ico, the sandbox included.
+      if (
+        message.type() === 'error' &&
+        !message.location().url.endsWith('/favicon.ico')
+      ) {
+        pageErrors.push(`${message.text()} (${message.location().url})`);
+      }
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (userDataDir) {
+      rmSync(userDataDir, { recursive: true, force: true });
+    }
+    await stack?.close();
+  });
+
+  it('installs, refreshes and revokes through the browser', async () => {
+    // Two more installations and a key, so the console shows a realistic list.
+    await installThroughConsent(stack, {
+      companyId: stack.sandbox.companies()[0].id,
+    });
+    await installThroughConsent(stack, {
+      companyId: stack.sandbox.companies()[2].id,
+    });
+    const hostileName = '<img src=x id=injected>Acme & Co';
+    await stack.db.query(
+      `INSERT INTO installations (id, company_id, user_id, company_name, user_name, status, api_domain)
+       VALUES ($1, 777001, 1, $2, 'Former user', 'uninstalled', 'http://127.0.0.1:1')`,
+      [randomUUID(), hostileName],
+    );
+    const company = stack.sandbox.companies()[1];
+    const user = company.users[0];
+
+    // Install through the sandbox's consent page, as a user would.
+    await page.goto(`${stack.url}/oauth/authorize`);
+    await page.selectOption('#company_id', String(company.id));
+    await page.selectOption('#user_id', String(user.id));
+    await page.getByRole('button', { name: 'Allow and install' }).click();
+    await page.getByText('App installed').waitFor();
+    const row = await stack.db.query(
+      'SELECT id FROM installations WHERE company_id = $1 AND user_id = $2',
+      [company.id, user.id],
+    );
+    expect(row.rows).toHaveLength(1);
+    const installationId = row.rows[0].id as string;
+
+    // Sign in to the console with the admin key.
+    await page.goto(`${stack.url}/admin`);
+    await page.fill('#admin-key', stack.adminKey);
+    await page.getByRole('button', { name: 'Connect' }).click();
+    const listed = page.locator(`tr[data-installation-id="${installationId}"]`);
+    await listed.waitFor();
+    expect(await page.locator('#installations-table tbody tr').count()).toBe(4);
+    expect(
+      await page.evaluate(() =>
+        sessionStorage.getItem('pipedriveGateway.adminKey'),
+      ),
+    ).toBe(stack.adminKey);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+
+    // Data is shown as text, never parsed as HTML.
+    await page.getByText(hostileName).waitFor();
+    expect(await page.locator('#injected').count()).toBe(0);
+
+    // Refresh, accepting the confirmation.
+    await listed.click();
+    await page
+      .locator('#installation-detail h2')
+      .getByText(company.name)
+      .waitFor();
+    const before = await control<SandboxStats>(stack, 'stats');
+    const refreshPrompt = acceptNextDialog(page);
+    await page.click('#action-refresh');
+    expect(await refreshPrompt).toContain('Refresh the tokens');
+    await page.locator('#notice').getByText('Tokens refreshed.').waitFor();
+    const after = await control<SandboxStats>(stack, 'stats');
+    expect(after.grants.refresh_token).toBe(before.grants.refresh_token + 1);
+    const refreshed = await stack.db.query(
+      'SELECT last_refresh_outcome FROM installations WHERE id = $1',
+      [installationId],
+    );
+    expect(refreshed.rows[0].last_refresh_outcome).toBe('refreshed');
+
+    // Revoke, accepting the confirmation.
+    const revokePrompt = acceptNextDialog(page);
+    await page.click('#action-revoke');
+    expect(await revokePrompt).toContain('Revoke the grant');
+    await page
+      .locator('#notice')
+      .getByText('Installation revoked at Pipedrive and its tokens erased.')
+      .waitFor();
+    await page.locator('#installation-detail .badge.revoked').waitFor();
+    await listed.locator('.badge.revoked').waitFor();
+    const revoked = await stack.db.query(
+      'SELECT status, refresh_token_ciphertext FROM installations WHERE id = $1',
+      [installationId],
+    );
+    expect(revoked.rows[0]).toEqual({
+      status: 'revoked',
+      refresh_token_ciphertext: null,
+    });
+
+    await page.screenshot({ path: SCREENSHOT });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows both actions in the audit log tab', async () => {
+    await page.getByRole('tab', { name: 'Audit log' }).click();
+    await page
+      .locator('#audit-log-table')
+      .getByText('installation.revoke')
+      .waitFor();
+
+    expect(
+      await page
+        .locator('#audit-log-table')
+        .getByText('installation.refresh')
+        .count(),
+    ).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('creates an API key and shows it once', async () => {
+    await page.getByRole('tab', { name: 'API keys' }).click();
+    await page.fill('#api-key-name', 'reporting service');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const key = await page.locator('#new-key-value').textContent();
+
+    expect(key).toMatch(/^pgw_/);
+    await page
+      .locator('#api-keys-table')
+      .getByText('reporting service')
+      .waitFor();
+    expect(await page.locator('#api-keys-table').textContent()).not.toContain(
+      key,
+    );
+    expect(pageErrors).toEqual([]);
+  });
+});
