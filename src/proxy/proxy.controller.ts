@@ -8,6 +8,7 @@ import {
 import { type Response } from 'express';
 import { type TenantContext } from '../auth/caller';
 import { Tenant } from '../auth/tenant.decorator';
+import { GatewayException } from '../common/errors/gateway.exception';
 import { type RequestWithRawBody } from '../create-app';
 import { PipedriveApiClient } from '../pipedrive/pipedrive-api.client';
 import { forwardResponse } from './forward-response';
@@ -19,6 +20,16 @@ const FORWARDED_REQUEST_HEADERS = [
   'accept',
   'accept-encoding',
 ] as const;
+
+/** Methods that Pipedrive's API uses; others are rejected before sending. */
+const FORWARDED_METHODS = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+]);
 
 /**
  * Passes any other Pipedrive v1 or v2 call through for a company: method,
@@ -45,6 +56,15 @@ export class ProxyController {
     @Req() request: RequestWithRawBody,
     @Res() response: Response,
   ): Promise<void> {
+    if (!FORWARDED_METHODS.has(request.method)) {
+      const allowed = [...FORWARDED_METHODS].join(', ');
+      throw new GatewayException(
+        405,
+        'method_not_allowed',
+        `Method ${request.method} is not forwarded to Pipedrive; use one of ${allowed}`,
+        { headers: { allow: allowed } },
+      );
+    }
     const target = readProxiedTarget(request.originalUrl);
     const headers: Record<string, string> = {};
     for (const name of FORWARDED_REQUEST_HEADERS) {

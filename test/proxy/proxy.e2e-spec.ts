@@ -144,6 +144,26 @@ describe('generic Pipedrive proxy', () => {
     expect(response.body).toContain('path');
   });
 
+  it('rejects an unused method with 405', async () => {
+    const response = await rawRequest(
+      stack,
+      'PROPFIND',
+      `/companies/${companyId}/api/v1/deals`,
+    );
+    const body = JSON.parse(response.body) as Record<string, unknown>;
+
+    expect(response.status).toBe(405);
+    expect(body.code).toBe('method_not_allowed');
+    expect(body.error).toContain('PROPFIND');
+  });
+
+  it('forwards HEAD without a body', async () => {
+    const response = await call('/api/v1/users/me', { method: 'HEAD' });
+
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('');
+  });
+
   it('rejects a body over the limit with 413', async () => {
     const response = await call(
       '/api/v1/notes',

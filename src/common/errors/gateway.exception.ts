@@ -16,6 +16,7 @@ export type GatewayErrorCode =
   | 'upstream_error'
   | 'api_domain_not_allowed'
   | 'not_found'
+  | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'too_many_failed_attempts'
