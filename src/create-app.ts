@@ -46,7 +46,8 @@ export async function createGatewayApp(
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GatewayExceptionFilter());
-  app.enableShutdownHooks();
+  // main.ts handles SIGINT and SIGTERM itself, closing the app before the
+  // sandbox and the embedded database, so Nest's own signal hooks stay off.
   setupOpenApi(app, config);
 
   return app;
