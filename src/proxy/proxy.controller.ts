@@ -14,14 +14,14 @@ import { PipedriveApiClient } from '../pipedrive/pipedrive-api.client';
 import { forwardResponse } from './forward-response';
 import { readProxiedTarget } from './proxy-path';
 
-/** Request headers passed on to Pipedrive; the client adds authorization. */
+/** Request headers passed on to Pipedrive. The client adds authorization. */
 const FORWARDED_REQUEST_HEADERS = [
   'content-type',
   'accept',
   'accept-encoding',
 ] as const;
 
-/** Methods that Pipedrive's API uses; others are rejected before sending. */
+/** Methods that Pipedrive's API uses. Others are rejected before sending. */
 const FORWARDED_METHODS = new Set([
   'GET',
   'HEAD',
