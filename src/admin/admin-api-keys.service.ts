@@ -52,7 +52,7 @@ export class AdminApiKeysService {
     return { ...toApiKeyView(record), key };
   }
 
-  /** Newest keys first, by (createdAt, id); revoked keys included. */
+  /** Lists keys newest first, by (createdAt, id), revoked keys included. */
   async list(query: PageQuery): Promise<Page<ApiKeyView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const builder = this.keys
@@ -90,7 +90,7 @@ export class AdminApiKeysService {
     );
   }
 
-  /** Revokes a key; revoking a revoked key again succeeds and changes nothing. */
+  /** Revokes a key. Revoking a revoked key again succeeds and changes nothing. */
   async revoke(caller: Caller, id: string): Promise<void> {
     const existing = await this.keys.findOneBy({ id });
     await runAudited(

@@ -7,7 +7,7 @@ import { Public } from '../auth/public.decorator';
 
 /**
  * Allows only the console's own script and stylesheet, and API calls to
- * this origin; no inline code, frames, forms or other origins.
+ * this origin. Inline code, frames, form posts and other origins are blocked.
  */
 export const CONSOLE_CSP = [
   "default-src 'none'",

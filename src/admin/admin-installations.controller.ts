@@ -67,7 +67,7 @@ export class AdminInstallationsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Refresh the tokens now',
-    description: `${ADMIN_AUTH_DESCRIPTION} A rejected grant answers 401 \`reauthorization_required\`; an unreachable Pipedrive 503 \`refresh_failed\`; a revoked or uninstalled installation 409 \`installation_not_active\`.`,
+    description: `${ADMIN_AUTH_DESCRIPTION} Returns 401 \`reauthorization_required\` when Pipedrive rejects the grant, 503 \`refresh_failed\` when Pipedrive cannot be reached, and 409 \`installation_not_active\` for a revoked or uninstalled installation.`,
   })
   @ApiOkResponse({ type: InstallationSchema })
   refresh(

@@ -37,7 +37,7 @@ export class AdminInstallationsService {
     private readonly audit: AuditLogService,
   ) {}
 
-  /** Newest installs first, by (installedAt, id). */
+  /** Lists installations newest first, by (installedAt, id). */
   async list(query: ListInstallationsQuery): Promise<Page<InstallationView>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const builder = this.installations
@@ -116,7 +116,10 @@ export class AdminInstallationsService {
     );
   }
 
-  /** Revokes the grant at Pipedrive and erases the tokens; the row stays as `revoked`. */
+  /**
+   * Revokes the grant at Pipedrive and erases the tokens. The row stays,
+   * with status `revoked`.
+   */
   async revoke(caller: Caller, id: string): Promise<RevokedInstallationView> {
     const before = await this.installations.findOneBy({ id });
 

@@ -5,7 +5,8 @@ import { type GatewayConfig } from '../config/gateway-config';
 /**
  * Serves the gateway's OpenAPI document at `/docs-json` and Swagger UI at
  * `/docs`. Both are Express middleware outside the Nest router, so the
- * caller guard does not apply to them; they describe routes, not data.
+ * caller guard does not apply to them. They describe routes and contain
+ * no data.
  */
 export function setupOpenApi(
   app: INestApplication,
@@ -14,7 +15,7 @@ export function setupOpenApi(
   const options = new DocumentBuilder()
     .setTitle('Pipedrive Gateway')
     .setDescription(
-      "Multi-tenant gateway for a Pipedrive Marketplace app. Tenant routes under `/companies/{companyId}/` proxy the Pipedrive API with that company's tokens; `/admin/` routes manage installations, API keys and the audit log.",
+      "Multi-tenant gateway for a Pipedrive Marketplace app. Tenant routes under `/companies/{companyId}/` proxy the Pipedrive API with that company's tokens. The `/admin/` routes manage installations, API keys and the audit log.",
     )
     .setVersion('0.1.0')
     .addServer(config.publicUrl)

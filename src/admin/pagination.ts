@@ -70,7 +70,7 @@ function invalidCursor(): ValidationFailedException {
   ]);
 }
 
-/** `2026-01-31T10:20:30.123456Z`, as produced by TIMESTAMP_TEXT. */
+/** `2026-01-31T10:20:30.123456Z`, as rendered by timestampText. */
 export const TIMESTAMP_PATTERN =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 export const UUID_PATTERN =

@@ -334,7 +334,7 @@ describe('admin API', () => {
       });
     });
 
-    it('answers 503 when Pipedrive fails the refresh and audits the failure', async () => {
+    it('audits a failed refresh as 503', async () => {
       await control(stack, 'faults', {
         status: 503,
         times: 3,
@@ -549,7 +549,7 @@ describe('admin API', () => {
       expect(JSON.stringify(entries)).not.toContain(created.body.key);
     });
 
-    it('creates a key for every company when companyIds is null', async () => {
+    it('creates an all-company key from null', async () => {
       const created = await call('POST', '/admin/api-keys', {
         body: { name: 'all companies', companyIds: null },
       });
@@ -626,7 +626,7 @@ describe('admin API', () => {
       });
     });
 
-    it('answers 404 for an unknown key and 400 for a bad id', async () => {
+    it('rejects unknown and malformed key ids', async () => {
       const unknown = await call('DELETE', `/admin/api-keys/${randomUUID()}`);
       const bad = await call('DELETE', '/admin/api-keys/42');
 

@@ -76,7 +76,7 @@ describeWithBrowser('admin console in headless Chromium', () => {
   });
 
   it('installs, refreshes and revokes through the browser', async () => {
-    // Two more installations and a key, so the console shows a realistic list.
+    // Two more installations and an uninstalled row with a hostile name, so the list is realistic.
     await installThroughConsent(stack, {
       companyId: stack.sandbox.companies()[0].id,
     });
@@ -112,12 +112,13 @@ describeWithBrowser('admin console in headless Chromium', () => {
     const listed = page.locator(`tr[data-installation-id="${installationId}"]`);
     await listed.waitFor();
     expect(await page.locator('#installations-table tbody tr').count()).toBe(4);
+    // The browser evaluates these expressions; the test's TypeScript has no DOM types.
     expect(
-      await page.evaluate(() =>
-        sessionStorage.getItem('pipedriveGateway.adminKey'),
+      await page.evaluate(
+        "sessionStorage.getItem('pipedriveGateway.adminKey')",
       ),
     ).toBe(stack.adminKey);
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
 
     // Data is shown as text, never parsed as HTML.
     await page.getByText(hostileName).waitFor();

@@ -63,7 +63,7 @@
     return el('span', { className: `badge ${value}` }, humanize(value));
   }
 
-  /** A refresh outcome, coloured as success or failure. */
+  /** Creates a badge for a refresh outcome, coloured as success or failure. */
   function refreshBadge(outcome) {
     const kind = outcome === 'refreshed' ? 'success' : 'failure';
 
@@ -128,7 +128,7 @@
     }
   }
 
-  /** Loads one page of a list into a table body; `append` keeps earlier rows. */
+  /** Loads one page of a list into a table body. With `append`, earlier rows stay. */
   async function loadList(name, path, params, renderRow, columns, append) {
     const query = new URLSearchParams(params);
     query.set('limit', String(PAGE_SIZE));
@@ -648,9 +648,11 @@
       signOut();
       clearNotice();
     });
+
     for (const button of document.querySelectorAll('.tabs button')) {
       button.addEventListener('click', () => void showTab(button.dataset.tab));
     }
+
     byId('installations-reload').addEventListener(
       'click',
       () => void loadInstallations(false),
@@ -667,11 +669,13 @@
       'click',
       () => void loadInstallations(true),
     );
+
     byId('api-key-form').addEventListener('submit', createKey);
     byId('api-keys-more').addEventListener(
       'click',
       () => void loadApiKeys(true),
     );
+
     byId('webhook-events-reload').addEventListener(
       'click',
       () => void loadWebhookEvents(false),
@@ -688,6 +692,7 @@
       'click',
       () => void loadAuditLog(true),
     );
+
     if (state.key) {
       void signIn(state.key);
     }
