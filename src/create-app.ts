@@ -16,7 +16,11 @@ import { webhookBodyParser } from './webhooks/webhook-body-parser';
 /** Bodies of requests proxied to Pipedrive, kept as bytes. */
 export type RequestWithRawBody = Request & { rawBody?: Buffer };
 
-const keepRawBody = (request: RequestWithRawBody, _response: unknown, buffer: Buffer): void => {
+const keepRawBody = (
+  request: RequestWithRawBody,
+  _response: unknown,
+  buffer: Buffer,
+): void => {
   request.rawBody = buffer;
 };
 
@@ -28,10 +32,15 @@ export async function createGatewayApp(
   config: GatewayConfig,
   options: { logStream?: Writable } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.logStream), {
-    bodyParser: false,
-    bufferLogs: true,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(config, options.logStream),
+    {
+      bodyParser: false,
+      bufferLogs: true,
+      // Throw start-up errors to the caller (main.ts logs them) instead of exiting.
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
@@ -40,7 +49,13 @@ export async function createGatewayApp(
   // Webhook deliveries get their own smaller limit; see webhookBodyParser.
   app.use('/webhooks/pipedrive', webhookBodyParser(app.get(GatewayMetrics)));
   const limit = config.requestBodyLimitBytes;
-  app.use(json({ limit, verify: keepRawBody, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    json({
+      limit,
+      verify: keepRawBody,
+      type: ['application/json', 'application/*+json'],
+    }),
+  );
   app.use(urlencoded({ limit, extended: false, verify: keepRawBody }));
   app.use('/companies', raw({ limit, type: () => true }));
 

@@ -5,7 +5,10 @@ import pino from 'pino';
 import { ConfigurationError, loadConfig } from './config/load-config';
 import { type GatewayConfig } from './config/gateway-config';
 import { createGatewayApp } from './create-app';
-import { type EmbeddedDatabase, startEmbeddedDatabase } from './database/embedded-database';
+import {
+  type EmbeddedDatabase,
+  startEmbeddedDatabase,
+} from './database/embedded-database';
 import { type SandboxHandle, startSandbox } from './sandbox/sandbox';
 
 /**
@@ -44,10 +47,14 @@ async function main(): Promise<void> {
     if (!config.databaseUrl) {
       database = await startEmbeddedDatabase({
         dataDir: config.dataDir,
-        onLog: (message) => logger.debug({ component: 'postgres' }, message.trim()),
+        onLog: (message) =>
+          logger.debug({ component: 'postgres' }, message.trim()),
       });
       config.databaseUrl = database.url;
-      logger.info({ dataDir: config.dataDir, port: database.port }, 'embedded PostgreSQL started');
+      logger.info(
+        { dataDir: config.dataDir, port: database.port },
+        'embedded PostgreSQL started',
+      );
     } else {
       logger.info('using PostgreSQL at DATABASE_URL');
     }
@@ -77,7 +84,10 @@ async function main(): Promise<void> {
   }
 }
 
-async function startSandboxFor(config: GatewayConfig, logger: pino.Logger): Promise<SandboxHandle> {
+async function startSandboxFor(
+  config: GatewayConfig,
+  logger: pino.Logger,
+): Promise<SandboxHandle> {
   const sandbox = await startSandbox({
     port: config.pipedrive.sandboxPort,
     app: {
@@ -89,17 +99,26 @@ async function startSandboxFor(config: GatewayConfig, logger: pino.Logger): Prom
     logger: logger.child({ component: 'sandbox' }),
   });
   config.pipedrive.oauthUrl = sandbox.oauthUrl;
-  logger.info({ oauthUrl: sandbox.oauthUrl }, 'sandbox mode: Pipedrive sandbox started');
+  logger.info(
+    { oauthUrl: sandbox.oauthUrl },
+    'sandbox mode: Pipedrive sandbox started',
+  );
 
   return sandbox;
 }
 
-function printWelcome(config: GatewayConfig, logger: pino.Logger, generatedAdminKey?: string): void {
+function printWelcome(
+  config: GatewayConfig,
+  logger: pino.Logger,
+  generatedAdminKey?: string,
+): void {
   logger.info(
     {
       url: config.publicUrl,
       mode: config.sandboxMode ? 'sandbox' : 'pipedrive',
-      database: config.databaseUrl?.includes('127.0.0.1') ? 'embedded or local' : 'DATABASE_URL',
+      database: config.databaseUrl?.includes('127.0.0.1')
+        ? 'embedded or local'
+        : 'DATABASE_URL',
     },
     'gateway listening',
   );
@@ -111,7 +130,9 @@ function printWelcome(config: GatewayConfig, logger: pino.Logger, generatedAdmin
     `  API documentation:  ${config.publicUrl}/docs`,
   ];
   if (config.sandboxMode) {
-    lines.push(`  Pipedrive sandbox:  ${config.pipedrive.oauthUrl} (no Pipedrive account needed)`);
+    lines.push(
+      `  Pipedrive sandbox:  ${config.pipedrive.oauthUrl} (no Pipedrive account needed)`,
+    );
   }
   if (generatedAdminKey) {
     lines.push(
@@ -120,7 +141,10 @@ function printWelcome(config: GatewayConfig, logger: pino.Logger, generatedAdmin
       `    ${generatedAdminKey}`,
     );
   } else if (config.sandboxMode) {
-    lines.push('', `  Admin API key: see ${config.dataDir}/sandbox-secrets.json`);
+    lines.push(
+      '',
+      `  Admin API key: see ${config.dataDir}/sandbox-secrets.json`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n\n`);
 }

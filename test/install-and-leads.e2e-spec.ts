@@ -36,7 +36,10 @@ describe('install through the sandbox and proxy leads', () => {
     expect(install.status).toBe(200);
     expect(install.page).toContain('App installed');
 
-    const response = await getAs(stack, `/companies/${install.companyId}/api/v1/leads?limit=100`);
+    const response = await getAs(
+      stack,
+      `/companies/${install.companyId}/api/v1/leads?limit=100`,
+    );
     const body = await readJson(response);
 
     expect(response.status).toBe(200);
@@ -51,27 +54,47 @@ describe('install through the sandbox and proxy leads', () => {
 
   it('serves the second page via start', async () => {
     const install = await installThroughConsent(stack);
-    const first = await readJson(await getAs(stack, `/companies/${install.companyId}/api/v1/leads?limit=100`));
+    const first = await readJson(
+      await getAs(
+        stack,
+        `/companies/${install.companyId}/api/v1/leads?limit=100`,
+      ),
+    );
 
-    const response = await getAs(stack, `/companies/${install.companyId}/api/v1/leads?start=100&limit=100`);
+    const response = await getAs(
+      stack,
+      `/companies/${install.companyId}/api/v1/leads?start=100&limit=100`,
+    );
     const second = await readJson(response);
 
     expect(response.status).toBe(200);
     expect(second.additional_data.start).toBe(100);
     const firstIds = new Set(first.data.map((lead: { id: string }) => lead.id));
-    expect(second.data.some((lead: { id: string }) => firstIds.has(lead.id))).toBe(false);
+    expect(
+      second.data.some((lead: { id: string }) => firstIds.has(lead.id)),
+    ).toBe(false);
   });
 
   it('passes Pipedrive’s body through byte for byte', async () => {
     const install = await installThroughConsent(stack);
-    const viaGateway = await (await getAs(stack, `/companies/${install.companyId}/api/v1/leads?limit=7&start=3`)).text();
+    const viaGateway = await (
+      await getAs(
+        stack,
+        `/companies/${install.companyId}/api/v1/leads?limit=7&start=3`,
+      )
+    ).text();
     const row = await stack.db.query(
       'SELECT id, token_key_id, access_token_ciphertext FROM installations WHERE company_id = $1',
       [install.companyId],
     );
-    const cipher = new TokenCipher(parseEncryptionKeys(stack.env.TOKEN_ENCRYPTION_KEYS, []));
+    const cipher = new TokenCipher(
+      parseEncryptionKeys(stack.env.TOKEN_ENCRYPTION_KEYS, []),
+    );
     const accessToken = cipher.decrypt(
-      { keyId: row.rows[0].token_key_id, ciphertext: row.rows[0].access_token_ciphertext },
+      {
+        keyId: row.rows[0].token_key_id,
+        ciphertext: row.rows[0].access_token_ciphertext,
+      },
       `${row.rows[0].id}:access`,
     );
 
@@ -86,12 +109,17 @@ describe('install through the sandbox and proxy leads', () => {
   it('stores no token in plain text', async () => {
     const install = await installThroughConsent(stack);
     await getAs(stack, `/companies/${install.companyId}/api/v1/leads?limit=1`);
-    const requests = await control<Array<{ tokenId: string }>>(stack, 'requests');
+    const requests = await control<Array<{ tokenId: string }>>(
+      stack,
+      'requests',
+    );
     expect(requests.length).toBeGreaterThan(0);
 
     const rows = await stack.db.query('SELECT * FROM installations');
     const raw = JSON.stringify(rows.rows);
-    const cipher = new TokenCipher(parseEncryptionKeys(stack.env.TOKEN_ENCRYPTION_KEYS, []));
+    const cipher = new TokenCipher(
+      parseEncryptionKeys(stack.env.TOKEN_ENCRYPTION_KEYS, []),
+    );
     const row = rows.rows[0];
     const accessToken = cipher.decrypt(
       { keyId: row.token_key_id, ciphertext: row.access_token_ciphertext },
@@ -112,14 +140,21 @@ describe('install through the sandbox and proxy leads', () => {
     const before = await control<SandboxStats>(stack, 'stats');
     const { consentUrl, cookie } = await beginInstall(stack);
     const callbackUrl = new URL(await submitConsent(consentUrl));
-    callbackUrl.searchParams.set('state', `${callbackUrl.searchParams.get('state')}x`);
+    callbackUrl.searchParams.set(
+      'state',
+      `${callbackUrl.searchParams.get('state')}x`,
+    );
 
     const response = await fetch(callbackUrl, { headers: { cookie } });
 
     expect(response.status).toBe(400);
     const after = await control<SandboxStats>(stack, 'stats');
-    expect(after.grants.authorization_code).toBe(before.grants.authorization_code);
-    expect((await stack.db.query('SELECT 1 FROM installations')).rowCount).toBe(0);
+    expect(after.grants.authorization_code).toBe(
+      before.grants.authorization_code,
+    );
+    expect((await stack.db.query('SELECT 1 FROM installations')).rowCount).toBe(
+      0,
+    );
   });
 
   it('rejects a replayed state', async () => {
@@ -133,7 +168,9 @@ describe('install through the sandbox and proxy leads', () => {
 
     expect(replay.status).toBe(403);
     const after = await control<SandboxStats>(stack, 'stats');
-    expect(after.grants.authorization_code).toBe(before.grants.authorization_code);
+    expect(after.grants.authorization_code).toBe(
+      before.grants.authorization_code,
+    );
   });
 
   it('rejects a state used from another browser', async () => {
@@ -141,17 +178,23 @@ describe('install through the sandbox and proxy leads', () => {
     const callbackUrl = await submitConsent(consentUrl);
     const before = await control<SandboxStats>(stack, 'stats');
 
-    const response = await fetch(callbackUrl, { headers: { cookie: 'pd_install=someone-else' } });
+    const response = await fetch(callbackUrl, {
+      headers: { cookie: 'pd_install=someone-else' },
+    });
 
     expect(response.status).toBe(403);
     const after = await control<SandboxStats>(stack, 'stats');
-    expect(after.grants.authorization_code).toBe(before.grants.authorization_code);
+    expect(after.grants.authorization_code).toBe(
+      before.grants.authorization_code,
+    );
   });
 
   it('rejects an expired state', async () => {
     const { consentUrl, cookie } = await beginInstall(stack);
     const callbackUrl = await submitConsent(consentUrl);
-    await stack.db.query("UPDATE oauth_states SET expires_at = now() - interval '1 second'");
+    await stack.db.query(
+      "UPDATE oauth_states SET expires_at = now() - interval '1 second'",
+    );
     const before = await control<SandboxStats>(stack, 'stats');
 
     const response = await fetch(callbackUrl, { headers: { cookie } });
@@ -159,7 +202,9 @@ describe('install through the sandbox and proxy leads', () => {
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('expired');
     const after = await control<SandboxStats>(stack, 'stats');
-    expect(after.grants.authorization_code).toBe(before.grants.authorization_code);
+    expect(after.grants.authorization_code).toBe(
+      before.grants.authorization_code,
+    );
   });
 
   it('stores nothing when the user declines', async () => {
@@ -170,7 +215,9 @@ describe('install through the sandbox and proxy leads', () => {
 
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('App not installed');
-    expect((await stack.db.query('SELECT 1 FROM installations')).rowCount).toBe(0);
+    expect((await stack.db.query('SELECT 1 FROM installations')).rowCount).toBe(
+      0,
+    );
   });
 
   it('accepts a Marketplace install without state', async () => {
@@ -183,7 +230,13 @@ describe('install through the sandbox and proxy leads', () => {
     const response = await fetch(callbackUrl);
 
     expect(response.status).toBe(200);
-    expect((await stack.db.query("SELECT 1 FROM installations WHERE status = 'active'")).rowCount).toBe(1);
+    expect(
+      (
+        await stack.db.query(
+          "SELECT 1 FROM installations WHERE status = 'active'",
+        )
+      ).rowCount,
+    ).toBe(1);
   });
 
   it('refuses a replayed authorization code', async () => {
@@ -207,7 +260,10 @@ describe('install through the sandbox and proxy leads', () => {
 
     const notInstalled = await getAs(stack, '/companies/424242/api/v1/leads');
     expect(notInstalled.status).toBe(404);
-    expect(await readJson(notInstalled)).toMatchObject({ success: false, code: 'company_not_installed' });
+    expect(await readJson(notInstalled)).toMatchObject({
+      success: false,
+      code: 'company_not_installed',
+    });
   });
 
   it.each([
@@ -221,7 +277,10 @@ describe('install through the sandbox and proxy leads', () => {
     const install = await installThroughConsent(stack);
     const before = await control<SandboxStats>(stack, 'stats');
 
-    const response = await getAs(stack, `/companies/${install.companyId}/api/v1/leads?${query}`);
+    const response = await getAs(
+      stack,
+      `/companies/${install.companyId}/api/v1/leads?${query}`,
+    );
     const body = await readJson(response);
 
     expect(response.status).toBe(400);
@@ -241,14 +300,18 @@ describe('api_domain allowlist', () => {
   });
 
   it('refuses an install whose api_domain is not allowlisted', async () => {
-    stack = await startStack({ env: { PIPEDRIVE_API_DOMAIN_ALLOWLIST: 'https://*.pipedrive.com' } });
+    stack = await startStack({
+      env: { PIPEDRIVE_API_DOMAIN_ALLOWLIST: 'https://*.pipedrive.com' },
+    });
     const before = await control<SandboxStats>(stack, 'stats');
 
     const install = await installThroughConsent(stack);
 
     expect(install.status).toBe(400);
     expect(install.page).toContain('PIPEDRIVE_API_DOMAIN_ALLOWLIST');
-    expect((await stack.db.query('SELECT 1 FROM installations')).rowCount).toBe(0);
+    expect((await stack.db.query('SELECT 1 FROM installations')).rowCount).toBe(
+      0,
+    );
     const after = await control<SandboxStats>(stack, 'stats');
     expect(after.apiRequests).toBe(before.apiRequests);
   });

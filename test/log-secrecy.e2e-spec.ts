@@ -1,7 +1,17 @@
 import { parseEncryptionKeys } from '../src/config/load-config';
 import { TokenCipher } from '../src/crypto/token-cipher';
-import { beginInstall, control, getAs, readJson, submitConsent } from './support/install';
-import { startStack, TEST_CLIENT_SECRET, type TestStack } from './support/stack';
+import {
+  beginInstall,
+  control,
+  getAs,
+  readJson,
+  submitConsent,
+} from './support/install';
+import {
+  startStack,
+  TEST_CLIENT_SECRET,
+  type TestStack,
+} from './support/stack';
 
 describe('log secrecy', () => {
   let stack: TestStack;
@@ -16,7 +26,9 @@ describe('log secrecy', () => {
 
   /** Decrypts the installation's current tokens straight from its row. */
   async function storedTokens(companyId: number): Promise<string[]> {
-    const cipher = new TokenCipher(parseEncryptionKeys(stack.env.TOKEN_ENCRYPTION_KEYS, []));
+    const cipher = new TokenCipher(
+      parseEncryptionKeys(stack.env.TOKEN_ENCRYPTION_KEYS, []),
+    );
     const { rows } = await stack.db.query(
       'SELECT id, token_key_id, access_token_ciphertext, refresh_token_ciphertext FROM installations WHERE company_id = $1',
       [companyId],
@@ -29,7 +41,10 @@ describe('log secrecy', () => {
       ]
         .filter(([, ciphertext]) => ciphertext)
         .map(([kind, ciphertext]) =>
-          cipher.decrypt({ keyId: row.token_key_id, ciphertext }, `${row.id}:${kind}`),
+          cipher.decrypt(
+            { keyId: row.token_key_id, ciphertext },
+            `${row.id}:${kind}`,
+          ),
         ),
     );
   }
@@ -41,38 +56,78 @@ describe('log secrecy', () => {
     secrets.add(callbackUrl.searchParams.get('code') ?? '');
     secrets.add(callbackUrl.searchParams.get('state') ?? '');
     secrets.add(cookie.split('=')[1]);
-    expect((await fetch(callbackUrl, { headers: { cookie } })).status).toBe(200);
+    expect((await fetch(callbackUrl, { headers: { cookie } })).status).toBe(
+      200,
+    );
     const [company] = stack.sandbox.companies();
     (await storedTokens(company.id)).forEach((token) => secrets.add(token));
 
-    expect((await getAs(stack, `/companies/${company.id}/api/v1/leads?limit=2`)).status).toBe(200);
+    expect(
+      (await getAs(stack, `/companies/${company.id}/api/v1/leads?limit=2`))
+        .status,
+    ).toBe(200);
     await control(stack, 'expire-tokens', { companyId: company.id });
-    expect((await getAs(stack, `/companies/${company.id}/api/v1/leads?limit=2`)).status).toBe(200);
+    expect(
+      (await getAs(stack, `/companies/${company.id}/api/v1/leads?limit=2`))
+        .status,
+    ).toBe(200);
     (await storedTokens(company.id)).forEach((token) => secrets.add(token));
 
     const created = await fetch(`${stack.url}/admin/api-keys`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${stack.adminKey}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ name: 'log check' }),
     });
     const apiKey = (await readJson(created)).key as string;
     secrets.add(apiKey);
-    expect((await getAs(stack, `/companies/${company.id}/api/v1/notes?limit=1`, apiKey)).status).toBe(200);
+    expect(
+      (
+        await getAs(
+          stack,
+          `/companies/${company.id}/api/v1/notes?limit=1`,
+          apiKey,
+        )
+      ).status,
+    ).toBe(200);
     await getAs(stack, `/companies/${company.id}/api/v1/leads`, `${apiKey}x`);
 
-    const subscribed = await fetch(`${stack.url}/companies/${company.id}/api/v1/webhooks`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ event_action: 'change', event_object: 'deal', name: 'log check' }),
-    });
+    const subscribed = await fetch(
+      `${stack.url}/companies/${company.id}/api/v1/webhooks`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${stack.adminKey}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          event_action: 'change',
+          event_object: 'deal',
+          name: 'log check',
+        }),
+      },
+    );
     expect(subscribed.status).toBe(201);
-    await control(stack, 'events', { companyId: company.id, object: 'deal', action: 'change' });
-
-    const [installation] = (await readJson(await getAs(stack, `/admin/installations?companyId=${company.id}`))).data;
-    const revoked = await fetch(`${stack.url}/admin/installations/${installation.id}/revoke`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.adminKey}` },
+    await control(stack, 'events', {
+      companyId: company.id,
+      object: 'deal',
+      action: 'change',
     });
+
+    const [installation] = (
+      await readJson(
+        await getAs(stack, `/admin/installations?companyId=${company.id}`),
+      )
+    ).data;
+    const revoked = await fetch(
+      `${stack.url}/admin/installations/${installation.id}/revoke`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.adminKey}` },
+      },
+    );
     expect(revoked.status).toBe(200);
 
     const logs = stack.logs.join('\n');
@@ -81,7 +136,9 @@ describe('log secrecy', () => {
       expect(secret.length).toBeGreaterThan(8);
       expect(logs).not.toContain(secret);
     }
-    const callbackLine = stack.logs.find((line) => line.includes('/oauth/callback?'));
+    const callbackLine = stack.logs.find((line) =>
+      line.includes('/oauth/callback?'),
+    );
     expect(callbackLine).toContain('code=%5BRedacted%5D');
   });
 });

@@ -1,9 +1,16 @@
 import { findFreePort } from '../src/database/embedded-database';
 import { type SandboxHandle, startSandbox } from '../src/sandbox/sandbox';
 import { createTestDatabase } from './support/database';
-import { type GatewayProcess, startGatewayProcess } from './support/gateway-process';
+import {
+  type GatewayProcess,
+  startGatewayProcess,
+} from './support/gateway-process';
 import { control, installThroughConsent } from './support/install';
-import { gatewayEnvironment, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from './support/stack';
+import {
+  gatewayEnvironment,
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+} from './support/stack';
 
 interface SandboxStats {
   grants: { authorization_code: number; refresh_token: number };
@@ -20,16 +27,27 @@ describe('refresh storm across processes', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const ports = await Promise.all(Array.from({ length: PROCESSES }, () => findFreePort()));
+    const ports = await Promise.all(
+      Array.from({ length: PROCESSES }, () => findFreePort()),
+    );
     const redirectUri = `http://127.0.0.1:${ports[0]}/oauth/callback`;
     sandbox = await startSandbox({
       port: 0,
-      app: { clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, redirectUri },
+      app: {
+        clientId: TEST_CLIENT_ID,
+        clientSecret: TEST_CLIENT_SECRET,
+        redirectUri,
+      },
     });
-    const shared = gatewayEnvironment(ports[0], database.url, sandbox.oauthUrl, {
-      PIPEDRIVE_REDIRECT_URI: redirectUri,
-      LOG_LEVEL: 'warn',
-    });
+    const shared = gatewayEnvironment(
+      ports[0],
+      database.url,
+      sandbox.oauthUrl,
+      {
+        PIPEDRIVE_REDIRECT_URI: redirectUri,
+        LOG_LEVEL: 'warn',
+      },
+    );
     adminKey = shared.ADMIN_API_KEY;
     // One after the other: the first applies the migrations.
     for (const port of ports) {
@@ -41,7 +59,10 @@ describe('refresh storm across processes', () => {
         }),
       );
     }
-    await control({ sandbox }, 'rate-limit', { burst: 100_000, windowSeconds: 2 });
+    await control({ sandbox }, 'rate-limit', {
+      burst: 100_000,
+      windowSeconds: 2,
+    });
   });
 
   afterAll(async () => {
@@ -51,13 +72,19 @@ describe('refresh storm across processes', () => {
   });
 
   it('makes exactly one refresh grant and fails no request', async () => {
-    const { companyId } = await installThroughConsent({ url: gateways[0].url, sandbox });
+    const { companyId } = await installThroughConsent({
+      url: gateways[0].url,
+      sandbox,
+    });
     const credential = adminKey;
     // Warm every process's cache, so each holds the token that is about to expire.
     for (const gateway of gateways) {
-      const warm = await fetch(`${gateway.url}/companies/${companyId}/api/v1/leads?limit=1`, {
-        headers: { authorization: `Bearer ${credential}` },
-      });
+      const warm = await fetch(
+        `${gateway.url}/companies/${companyId}/api/v1/leads?limit=1`,
+        {
+          headers: { authorization: `Bearer ${credential}` },
+        },
+      );
       expect(warm.status).toBe(200);
     }
     await control({ sandbox }, 'expire-tokens', { companyId });
@@ -66,9 +93,12 @@ describe('refresh storm across processes', () => {
     const statuses = await Promise.all(
       Array.from({ length: REQUESTS }, async (_, index) => {
         const gateway = gateways[index % PROCESSES];
-        const response = await fetch(`${gateway.url}/companies/${companyId}/api/v1/leads?limit=1`, {
-          headers: { authorization: `Bearer ${credential}` },
-        });
+        const response = await fetch(
+          `${gateway.url}/companies/${companyId}/api/v1/leads?limit=1`,
+          {
+            headers: { authorization: `Bearer ${credential}` },
+          },
+        );
         await response.arrayBuffer();
 
         return response.status;

@@ -5,8 +5,18 @@ import { GatewayMetrics } from '../src/metrics/gateway-metrics';
 import { InstallationCache } from '../src/installations/installation-cache';
 import { InstallationsService } from '../src/installations/installations.service';
 import { TokenMaintenanceService } from '../src/installations/token-maintenance.service';
-import { control, getAs, installThroughConsent, readJson } from './support/install';
-import { startStack, TEST_CLIENT_ID, TEST_CLIENT_SECRET, type TestStack } from './support/stack';
+import {
+  control,
+  getAs,
+  installThroughConsent,
+  readJson,
+} from './support/install';
+import {
+  startStack,
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+  type TestStack,
+} from './support/stack';
 
 interface SandboxStats {
   grants: { authorization_code: number; refresh_token: number };
@@ -26,7 +36,11 @@ interface StoredRow {
   revocation_pending: boolean;
 }
 
-async function row(stack: TestStack, companyId: number, userId?: number): Promise<StoredRow> {
+async function row(
+  stack: TestStack,
+  companyId: number,
+  userId?: number,
+): Promise<StoredRow> {
   const result = await stack.db.query<StoredRow>(
     `SELECT * FROM installations WHERE company_id = $1 ${userId ? 'AND user_id = $2' : ''} ORDER BY installed_at LIMIT 1`,
     userId ? [companyId, userId] : [companyId],
@@ -62,29 +76,45 @@ describe('token lifecycle', () => {
     const before = await control<SandboxStats>(stack, 'stats');
 
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`)),
+      Array.from({ length: 20 }, () =>
+        getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`),
+      ),
     );
 
-    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
+    expect(responses.map((response) => response.status)).toEqual(
+      Array(20).fill(200),
+    );
     const after = await control<SandboxStats>(stack, 'stats');
     expect(after.grants.refresh_token - before.grants.refresh_token).toBe(1);
-    expect((await row(stack, companyId)).last_refresh_outcome).toBe('refreshed');
+    expect((await row(stack, companyId)).last_refresh_outcome).toBe(
+      'refreshed',
+    );
   });
 
   it('refreshes ahead of expiry without calling Pipedrive with an expired token', async () => {
     const { companyId } = await installThroughConsent(stack);
-    await stack.db.query("UPDATE installations SET access_token_expires_at = now() + interval '1 minute'");
+    await stack.db.query(
+      "UPDATE installations SET access_token_expires_at = now() + interval '1 minute'",
+    );
     stack.app.get(InstallationCache).clear();
     const before = await control<SandboxStats>(stack, 'stats');
     const requestsBefore = (await control<unknown[]>(stack, 'requests')).length;
 
-    const response = await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const response = await getAs(
+      stack,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
 
     expect(response.status).toBe(200);
     const after = await control<SandboxStats>(stack, 'stats');
     expect(after.grants.refresh_token - before.grants.refresh_token).toBe(1);
-    const requests = await control<Array<{ status: number }>>(stack, 'requests');
-    expect(requests.slice(requestsBefore).map((request) => request.status)).toEqual([200]);
+    const requests = await control<Array<{ status: number }>>(
+      stack,
+      'requests',
+    );
+    expect(
+      requests.slice(requestsBefore).map((request) => request.status),
+    ).toEqual([200]);
   });
 
   it('marks invalid_grant as reauthorization_required and stops calling Pipedrive', async () => {
@@ -93,12 +123,18 @@ describe('token lifecycle', () => {
     // Forgetting every token makes the stored refresh token unknown to Pipedrive.
     await control(stack, 'reset', {});
 
-    const first = await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const first = await getAs(
+      stack,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
     expect(first.status).toBe(401);
     expect((await readJson(first)).code).toBe('reauthorization_required');
     const before = await control<SandboxStats>(stack, 'stats');
 
-    const second = await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const second = await getAs(
+      stack,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
 
     expect(second.status).toBe(401);
     expect((await readJson(second)).code).toBe('reauthorization_required');
@@ -108,16 +144,25 @@ describe('token lifecycle', () => {
     const current = await row(stack, companyId);
     expect(current.status).toBe('reauthorization_required');
     expect(current.last_refresh_outcome).toBe('invalid_grant');
-    expect(current.refresh_token_ciphertext).toBe(stored.refresh_token_ciphertext);
+    expect(current.refresh_token_ciphertext).toBe(
+      stored.refresh_token_ciphertext,
+    );
   });
 
   it('answers 503 refresh_failed on persistent 500s and keeps the refresh token', async () => {
     const { companyId } = await installThroughConsent(stack);
     const stored = await row(stack, companyId);
     await control(stack, 'expire-tokens', { companyId });
-    await control(stack, 'faults', { status: 500, times: 3, path: '/oauth/token' });
+    await control(stack, 'faults', {
+      status: 500,
+      times: 3,
+      path: '/oauth/token',
+    });
 
-    const failed = await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const failed = await getAs(
+      stack,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
 
     expect(failed.status).toBe(503);
     expect((await readJson(failed)).code).toBe('refresh_failed');
@@ -125,9 +170,14 @@ describe('token lifecycle', () => {
     expect(current.status).toBe('active');
     expect(current.last_refresh_outcome).toBe('failed');
     expect(current.consecutive_refresh_failures).toBe(1);
-    expect(current.refresh_token_ciphertext).toBe(stored.refresh_token_ciphertext);
+    expect(current.refresh_token_ciphertext).toBe(
+      stored.refresh_token_ciphertext,
+    );
 
-    const recovered = await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const recovered = await getAs(
+      stack,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
     expect(recovered.status).toBe(200);
     expect((await row(stack, companyId)).consecutive_refresh_failures).toBe(0);
   });
@@ -135,9 +185,16 @@ describe('token lifecycle', () => {
   it('retries a refresh that fails once with 500', async () => {
     const { companyId } = await installThroughConsent(stack);
     await control(stack, 'expire-tokens', { companyId });
-    await control(stack, 'faults', { status: 500, times: 1, path: '/oauth/token' });
+    await control(stack, 'faults', {
+      status: 500,
+      times: 1,
+      path: '/oauth/token',
+    });
 
-    const response = await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const response = await getAs(
+      stack,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
 
     expect(response.status).toBe(200);
   });
@@ -145,12 +202,21 @@ describe('token lifecycle', () => {
   it('uses an api_domain that changes on refresh', async () => {
     const { companyId } = await installThroughConsent(stack);
     const oldDomain = (await row(stack, companyId)).api_domain;
-    const moved = await control<{ apiDomain: string }>(stack, 'move-api-domain', { companyId });
+    const moved = await control<{ apiDomain: string }>(
+      stack,
+      'move-api-domain',
+      { companyId },
+    );
     expect(moved.apiDomain).not.toBe(oldDomain);
-    await stack.db.query('UPDATE installations SET access_token_expires_at = now()');
+    await stack.db.query(
+      'UPDATE installations SET access_token_expires_at = now()',
+    );
     stack.app.get(InstallationCache).clear();
 
-    const response = await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const response = await getAs(
+      stack,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
 
     expect(response.status).toBe(200);
     expect((await row(stack, companyId)).api_domain).toBe(moved.apiDomain);
@@ -158,30 +224,60 @@ describe('token lifecycle', () => {
 
   it('ignores uninstall notices without the right credentials', async () => {
     const { companyId, userId } = await installThroughConsent(stack);
-    const notice = { client_id: TEST_CLIENT_ID, company_id: companyId, user_id: userId, timestamp: new Date().toISOString() };
-    for (const authorization of [undefined, basic(TEST_CLIENT_ID, 'wrong-secret'), basic('other-client', TEST_CLIENT_SECRET), 'Bearer x']) {
+    const notice = {
+      client_id: TEST_CLIENT_ID,
+      company_id: companyId,
+      user_id: userId,
+      timestamp: new Date().toISOString(),
+    };
+    for (const authorization of [
+      undefined,
+      basic(TEST_CLIENT_ID, 'wrong-secret'),
+      basic('other-client', TEST_CLIENT_SECRET),
+      'Bearer x',
+    ]) {
       const response = await fetch(`${stack.url}/oauth/callback`, {
         method: 'DELETE',
-        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization ? { authorization } : {}),
+        },
         body: JSON.stringify(notice),
       });
       expect(response.status).toBe(401);
     }
 
     expect((await row(stack, companyId)).status).toBe('active');
-    expect((await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`)).status).toBe(200);
+    expect(
+      (await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`))
+        .status,
+    ).toBe(200);
   });
 
   it('erases only the uninstalled installation and answers repeats with 2xx', async () => {
     const [company] = stack.sandbox.companies();
     const [first, second] = company.users;
-    await installThroughConsent(stack, { companyId: company.id, userId: first.id });
-    await installThroughConsent(stack, { companyId: company.id, userId: second.id });
+    await installThroughConsent(stack, {
+      companyId: company.id,
+      userId: first.id,
+    });
+    await installThroughConsent(stack, {
+      companyId: company.id,
+      userId: second.id,
+    });
     const send = (userId: number) =>
       fetch(`${stack.url}/oauth/callback`, {
         method: 'DELETE',
-        headers: { 'content-type': 'application/json', authorization: basic(TEST_CLIENT_ID, TEST_CLIENT_SECRET) },
-        body: JSON.stringify({ client_id: TEST_CLIENT_ID, company_id: company.id, user_id: userId, timestamp: Date.now() }),
+        headers: {
+          'content-type': 'application/json',
+          authorization: basic(TEST_CLIENT_ID, TEST_CLIENT_SECRET),
+        },
+        body: JSON.stringify({
+          client_id: TEST_CLIENT_ID,
+          company_id: company.id,
+          user_id: userId,
+          timestamp: Date.now(),
+        }),
       });
 
     expect((await send(second.id)).status).toBe(200);
@@ -193,9 +289,14 @@ describe('token lifecycle', () => {
     expect((await row(stack, company.id, first.id)).status).toBe('active');
     expect((await send(second.id)).status).toBe(200);
     expect((await send(987654)).status).toBe(200);
-    const asSecond = await getAs(stack, `/companies/${company.id}/api/v1/leads?limit=1`, stack.adminKey, {
-      'x-pipedrive-user-id': String(second.id),
-    });
+    const asSecond = await getAs(
+      stack,
+      `/companies/${company.id}/api/v1/leads?limit=1`,
+      stack.adminKey,
+      {
+        'x-pipedrive-user-id': String(second.id),
+      },
+    );
     expect(asSecond.status).toBe(404);
     expect((await readJson(asSecond)).code).toBe('installation_not_found');
   });
@@ -207,7 +308,10 @@ describe('token lifecycle', () => {
     await control(stack, 'uninstall', { companyId, userId });
 
     expect((await row(stack, companyId)).status).toBe('uninstalled');
-    const blocked = await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const blocked = await getAs(
+      stack,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
     expect(blocked.status).toBe(404);
     expect((await readJson(blocked)).code).toBe('company_not_installed');
 
@@ -216,8 +320,13 @@ describe('token lifecycle', () => {
     const after = await row(stack, companyId);
     expect(after.id).toBe(before.id);
     expect(after.status).toBe('active');
-    expect(after.refresh_token_ciphertext).not.toBe(before.refresh_token_ciphertext);
-    expect((await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`)).status).toBe(200);
+    expect(after.refresh_token_ciphertext).not.toBe(
+      before.refresh_token_ciphertext,
+    );
+    expect(
+      (await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`))
+        .status,
+    ).toBe(200);
   });
 
   it('revokes at Pipedrive, then erases the tokens', async () => {
@@ -233,13 +342,20 @@ describe('token lifecycle', () => {
     const current = await row(stack, companyId);
     expect(current.status).toBe('revoked');
     expect(current.refresh_token_ciphertext).toBeNull();
-    expect((await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`)).status).toBe(404);
+    expect(
+      (await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`))
+        .status,
+    ).toBe(404);
   });
 
   it('blocks local use when revoking fails, and retries the revocation', async () => {
     const { companyId } = await installThroughConsent(stack);
     const id = (await row(stack, companyId)).id;
-    await control(stack, 'faults', { status: 503, times: 1, path: '/oauth/revoke' });
+    await control(stack, 'faults', {
+      status: 503,
+      times: 1,
+      path: '/oauth/revoke',
+    });
 
     const result = await stack.app.get(InstallationsService).revoke(id);
 
@@ -248,7 +364,10 @@ describe('token lifecycle', () => {
     expect(pending.status).toBe('revoked');
     expect(pending.revocation_pending).toBe(true);
     expect(pending.refresh_token_ciphertext).not.toBeNull();
-    expect((await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`)).status).toBe(404);
+    expect(
+      (await getAs(stack, `/companies/${companyId}/api/v1/leads?limit=1`))
+        .status,
+    ).toBe(404);
     const before = await control<SandboxStats>(stack, 'stats');
 
     await stack.app.get(TokenMaintenanceService).runOnce();
@@ -262,11 +381,16 @@ describe('token lifecycle', () => {
 
   it('refreshes refresh tokens left unused for a month, once', async () => {
     const { companyId } = await installThroughConsent(stack);
-    await stack.db.query("UPDATE installations SET refresh_token_used_at = now() - interval '40 days'");
+    await stack.db.query(
+      "UPDATE installations SET refresh_token_used_at = now() - interval '40 days'",
+    );
     const before = await control<SandboxStats>(stack, 'stats');
     const maintenance = stack.app.get(TokenMaintenanceService);
 
-    const results = await Promise.all([maintenance.refreshIdle(), maintenance.refreshIdle()]);
+    const results = await Promise.all([
+      maintenance.refreshIdle(),
+      maintenance.refreshIdle(),
+    ]);
 
     // Sweeps that meet in one process share the same refresh, so both may report it.
     expect(results[0] + results[1]).toBeGreaterThanOrEqual(1);
@@ -307,19 +431,35 @@ describe('invalid_client on refresh', () => {
     const stored = await row(good, companyId);
     await control(good, 'expire-tokens', { companyId });
 
-    const response = await getAs(misconfigured, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const response = await getAs(
+      misconfigured,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
 
     expect(response.status).toBe(503);
     expect((await readJson(response)).code).toBe('refresh_failed');
     const current = await row(good, companyId);
     expect(current.status).toBe('active');
     expect(current.last_refresh_outcome).toBe('invalid_client');
-    expect(current.refresh_token_ciphertext).toBe(stored.refresh_token_ciphertext);
-    expect(misconfigured.logs.some((line) => line.includes('pipedrive_client_credentials_rejected'))).toBe(true);
-    const metrics = await misconfigured.app.get(GatewayMetrics).registry.metrics();
-    expect(metrics).toContain('gateway_token_refreshes_total{outcome="invalid_client"} 1');
+    expect(current.refresh_token_ciphertext).toBe(
+      stored.refresh_token_ciphertext,
+    );
+    expect(
+      misconfigured.logs.some((line) =>
+        line.includes('pipedrive_client_credentials_rejected'),
+      ),
+    ).toBe(true);
+    const metrics = await misconfigured.app
+      .get(GatewayMetrics)
+      .registry.metrics();
+    expect(metrics).toContain(
+      'gateway_token_refreshes_total{outcome="invalid_client"} 1',
+    );
 
-    const healthy = await getAs(good, `/companies/${companyId}/api/v1/leads?limit=1`);
+    const healthy = await getAs(
+      good,
+      `/companies/${companyId}/api/v1/leads?limit=1`,
+    );
     expect(healthy.status).toBe(200);
   });
 });
@@ -348,9 +488,18 @@ describe('key rotation', () => {
       env: { TOKEN_ENCRYPTION_KEYS: `${newKey},${oldKeys}` },
     });
     try {
-      const script = join(__dirname, '..', 'dist', 'src', 'installations', 'rotate-keys.js');
+      const script = join(
+        __dirname,
+        '..',
+        'dist',
+        'src',
+        'installations',
+        'rotate-keys.js',
+      );
       const serving = Promise.all(
-        companies.map((company) => getAs(rotating, `/companies/${company.id}/api/v1/leads?limit=1`)),
+        companies.map((company) =>
+          getAs(rotating, `/companies/${company.id}/api/v1/leads?limit=1`),
+        ),
       );
       const run = spawnSync(process.execPath, [script], {
         env: { ...process.env, ...rotating.env },
@@ -359,9 +508,13 @@ describe('key rotation', () => {
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       expect(run.stdout).toContain(`${companies.length} installations`);
-      expect((await serving).map((response) => response.status)).toEqual(companies.map(() => 200));
+      expect((await serving).map((response) => response.status)).toEqual(
+        companies.map(() => 200),
+      );
 
-      const keys = await stack.db.query<{ token_key_id: string }>('SELECT DISTINCT token_key_id FROM installations');
+      const keys = await stack.db.query<{ token_key_id: string }>(
+        'SELECT DISTINCT token_key_id FROM installations',
+      );
       expect(keys.rows).toEqual([{ token_key_id: 'new' }]);
     } finally {
       await rotating.close();
@@ -375,7 +528,10 @@ describe('key rotation', () => {
     try {
       await control(stack, 'expire-tokens', {});
       for (const company of companies) {
-        const response = await getAs(newOnly, `/companies/${company.id}/api/v1/leads?limit=1`);
+        const response = await getAs(
+          newOnly,
+          `/companies/${company.id}/api/v1/leads?limit=1`,
+        );
         expect(response.status).toBe(200);
       }
     } finally {

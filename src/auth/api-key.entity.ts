@@ -1,4 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 
 /**
  * A service API key. Only its SHA-256 is stored; the key itself is shown
@@ -12,7 +17,13 @@ export class ApiKey {
   @Column({ type: 'varchar', length: 100 })
   name: string;
 
-  @Column({ name: 'key_hash', type: 'char', length: 64, unique: true, select: false })
+  @Column({
+    name: 'key_hash',
+    type: 'char',
+    length: 64,
+    unique: true,
+    select: false,
+  })
   keyHash: string;
 
   /** The first characters of the key, to recognise it in a list. */

@@ -26,9 +26,14 @@ export class ApiKeysService {
   private readonly cache = new Map<string, CachedKey>();
   private readonly lastUsedWrites = new Map<string, number>();
 
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+  ) {}
 
-  async create(name: string, companyIds: number[] | null): Promise<{ record: ApiKey; key: string }> {
+  async create(
+    name: string,
+    companyIds: number[] | null,
+  ): Promise<{ record: ApiKey; key: string }> {
     const key = `${API_KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
     const record = this.keys.create({
       name,
@@ -41,7 +46,10 @@ export class ApiKeysService {
     return { record: await this.keys.findOneByOrFail({ id: record.id }), key };
   }
 
-  list(options: { limit: number; after?: { createdAt: Date; id: string } }): Promise<ApiKey[]> {
+  list(options: {
+    limit: number;
+    after?: { createdAt: Date; id: string };
+  }): Promise<ApiKey[]> {
     const query = this.keys
       .createQueryBuilder('key')
       .orderBy('key.createdAt', 'ASC')
@@ -60,14 +68,19 @@ export class ApiKeysService {
 
   /** Returns false when the key does not exist or was revoked already. */
   async revoke(id: string): Promise<boolean> {
-    const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const result = await this.keys.update(
+      { id, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
     this.cache.clear();
 
     return (result.affected ?? 0) > 0;
   }
 
   /** The caller for a presented key, or null when it is unknown or revoked. */
-  async authenticate(presented: string): Promise<Extract<Caller, { kind: 'api_key' }> | null> {
+  async authenticate(
+    presented: string,
+  ): Promise<Extract<Caller, { kind: 'api_key' }> | null> {
     const hash = sha256Hex(presented);
     const now = Date.now();
     const cached = this.cache.get(hash);
@@ -76,9 +89,16 @@ export class ApiKeysService {
 
       return cached.caller;
     }
-    const record = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+    const record = await this.keys.findOne({
+      where: { keyHash: hash, revokedAt: IsNull() },
+    });
     const caller = record
-      ? { kind: 'api_key' as const, id: record.id, name: record.name, companyIds: record.companyIds }
+      ? {
+          kind: 'api_key' as const,
+          id: record.id,
+          name: record.name,
+          companyIds: record.companyIds,
+        }
       : null;
     if (this.cache.size > 10_000) {
       this.cache.clear();
@@ -99,8 +119,13 @@ export class ApiKeysService {
       return;
     }
     this.lastUsedWrites.set(caller.id, now);
-    this.keys.update({ id: caller.id }, { lastUsedAt: new Date(now) }).catch((error: unknown) => {
-      this.logger.warn({ err: error, apiKeyId: caller.id }, 'recording API key use failed');
-    });
+    this.keys
+      .update({ id: caller.id }, { lastUsedAt: new Date(now) })
+      .catch((error: unknown) => {
+        this.logger.warn(
+          { err: error, apiKeyId: caller.id },
+          'recording API key use failed',
+        );
+      });
   }
 }

@@ -1,4 +1,9 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Request } from 'express';
@@ -62,8 +67,15 @@ export class CallerAuthGuard implements CanActivate {
     }
     request.caller = caller;
 
-    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && caller.kind !== 'admin') {
-      throw new GatewayException(403, 'forbidden', 'This route needs the admin key');
+    if (
+      this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) &&
+      caller.kind !== 'admin'
+    ) {
+      throw new GatewayException(
+        403,
+        'forbidden',
+        'This route needs the admin key',
+      );
     }
     const companyParam = request.params?.companyId;
     if (companyParam !== undefined) {
@@ -80,7 +92,9 @@ export class CallerAuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(header: string | undefined): Promise<Caller | null> {
+  private async authenticate(
+    header: string | undefined,
+  ): Promise<Caller | null> {
     const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(header ?? '');
     if (!match) {
       return null;
@@ -93,7 +107,9 @@ export class CallerAuthGuard implements CanActivate {
       return this.jwt.verify(credential);
     }
 
-    return constantTimeEquals(credential, this.config.adminApiKey) ? { kind: 'admin' } : null;
+    return constantTimeEquals(credential, this.config.adminApiKey)
+      ? { kind: 'admin' }
+      : null;
   }
 }
 
@@ -105,7 +121,15 @@ export function parseCompanyId(value: string): number {
       400,
       'validation_failed',
       'companyId must be a positive integer',
-      { fields: [{ field: 'companyId', rule: 'isPositiveInt', message: 'companyId must be a positive integer' }] },
+      {
+        fields: [
+          {
+            field: 'companyId',
+            rule: 'isPositiveInt',
+            message: 'companyId must be a positive integer',
+          },
+        ],
+      },
     );
   }
 

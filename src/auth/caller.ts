@@ -18,7 +18,9 @@ export function callerMayAccess(caller: Caller, companyId: number): boolean {
     case 'admin':
       return true;
     case 'api_key':
-      return caller.companyIds === null || caller.companyIds.includes(companyId);
+      return (
+        caller.companyIds === null || caller.companyIds.includes(companyId)
+      );
     case 'jwt':
       return caller.companyId === companyId;
   }
@@ -26,17 +28,25 @@ export function callerMayAccess(caller: Caller, companyId: number): boolean {
 
 /** The Pipedrive user whose token a request uses, or null for the default. */
 export function actingUserId(context: TenantContext): number | null {
-  return context.caller.kind === 'jwt' ? context.caller.userId : context.requestedUserId;
+  return context.caller.kind === 'jwt'
+    ? context.caller.userId
+    : context.requestedUserId;
 }
 
 /** A short, secret-free description for audit and logs. */
-export function describeCaller(caller: Caller): { actorType: string; actorId: string } {
+export function describeCaller(caller: Caller): {
+  actorType: string;
+  actorId: string;
+} {
   switch (caller.kind) {
     case 'admin':
       return { actorType: 'admin', actorId: 'admin' };
     case 'api_key':
       return { actorType: 'api_key', actorId: caller.id };
     case 'jwt':
-      return { actorType: 'jwt', actorId: `${caller.companyId}:${caller.userId}` };
+      return {
+        actorType: 'jwt',
+        actorId: `${caller.companyId}:${caller.userId}`,
+      };
   }
 }

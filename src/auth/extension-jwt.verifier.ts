@@ -34,7 +34,11 @@ export class ExtensionJwtVerifier {
     if (payload.exp === undefined) {
       const issuedAt = Number(payload.iat);
       const age = Date.now() / 1000 - issuedAt;
-      if (!Number.isFinite(issuedAt) || age > JWT_MAX_AGE_SECONDS || age < -CLOCK_TOLERANCE_SECONDS) {
+      if (
+        !Number.isFinite(issuedAt) ||
+        age > JWT_MAX_AGE_SECONDS ||
+        age < -CLOCK_TOLERANCE_SECONDS
+      ) {
         return null;
       }
     }
@@ -49,7 +53,12 @@ export class ExtensionJwtVerifier {
 }
 
 function toId(value: unknown): number | null {
-  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  const number =
+    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
-  return typeof number === 'number' && Number.isSafeInteger(number) && number > 0 ? number : null;
+  return typeof number === 'number' &&
+    Number.isSafeInteger(number) &&
+    number > 0
+    ? number
+    : null;
 }

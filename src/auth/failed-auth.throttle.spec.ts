@@ -1,10 +1,15 @@
-import { FailedAuthThrottle, MAX_FAILURES_PER_WINDOW } from './failed-auth.throttle';
+import {
+  FailedAuthThrottle,
+  MAX_FAILURES_PER_WINDOW,
+} from './failed-auth.throttle';
 
 describe('FailedAuthThrottle', () => {
   it('doubles the delay with each failure up to two seconds', () => {
     const throttle = new FailedAuthThrottle();
 
-    const delays = Array.from({ length: 10 }, () => throttle.recordFailure('10.0.0.1', 0));
+    const delays = Array.from({ length: 10 }, () =>
+      throttle.recordFailure('10.0.0.1', 0),
+    );
 
     expect(delays.slice(0, 4)).toEqual([25, 50, 100, 200]);
     expect(Math.max(...delays)).toBe(2000);

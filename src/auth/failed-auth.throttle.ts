@@ -23,7 +23,11 @@ export class FailedAuthThrottle {
   isBlocked(address: string, now = Date.now()): boolean {
     const window = this.windows.get(address);
 
-    return !!window && now - window.startedAt < WINDOW_MS && window.failures >= MAX_FAILURES_PER_WINDOW;
+    return (
+      !!window &&
+      now - window.startedAt < WINDOW_MS &&
+      window.failures >= MAX_FAILURES_PER_WINDOW
+    );
   }
 
   /** Counts a failure; returns how long to wait before answering it, in ms. */

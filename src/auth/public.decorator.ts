@@ -7,4 +7,5 @@ export const IS_PUBLIC = 'gateway:isPublic';
  * caller credential; the public list is kept small and a test walks every
  * route to prove it.
  */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+export const Public = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(IS_PUBLIC, true);

@@ -20,9 +20,20 @@ export const Tenant = createParamDecorator(
       const value = Array.isArray(header) ? header.join(',') : header;
       requestedUserId = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
       if (!Number.isSafeInteger(requestedUserId) || requestedUserId <= 0) {
-        throw new GatewayException(400, 'validation_failed', 'X-Pipedrive-User-Id must be a positive integer', {
-          fields: [{ field: 'X-Pipedrive-User-Id', rule: 'isPositiveInt', message: 'X-Pipedrive-User-Id must be a positive integer' }],
-        });
+        throw new GatewayException(
+          400,
+          'validation_failed',
+          'X-Pipedrive-User-Id must be a positive integer',
+          {
+            fields: [
+              {
+                field: 'X-Pipedrive-User-Id',
+                rule: 'isPositiveInt',
+                message: 'X-Pipedrive-User-Id must be a positive integer',
+              },
+            ],
+          },
+        );
       }
       const { caller } = request;
       if (caller.kind === 'jwt' && caller.userId !== requestedUserId) {
@@ -33,7 +44,9 @@ export const Tenant = createParamDecorator(
         );
       }
     }
-    (request as { tenantLog?: Record<string, unknown> }).tenantLog = { companyId };
+    (request as { tenantLog?: Record<string, unknown> }).tenantLog = {
+      companyId,
+    };
 
     return { companyId, caller: request.caller, requestedUserId };
   },

@@ -11,7 +11,8 @@ import {
 } from 'class-validator';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true };
-const KEY_LIST_PATTERN = /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/;
+const KEY_LIST_PATTERN =
+  /^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44}(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]{43,44})*$/;
 
 /** Every variable the gateway reads; `.env.example` lists the same. */
 export const ENVIRONMENT_VARIABLE_NAMES = [
@@ -101,7 +102,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @Matches(KEY_LIST_PATTERN, {
     message:
-      'TOKEN_ENCRYPTION_KEYS must be comma-separated id:base64key pairs with 32-byte keys (make one with: node -e "console.log(\'k1:\'+require(\'crypto\').randomBytes(32).toString(\'base64\'))")',
+      "TOKEN_ENCRYPTION_KEYS must be comma-separated id:base64key pairs with 32-byte keys (make one with: node -e \"console.log('k1:'+require('crypto').randomBytes(32).toString('base64'))\")",
   })
   TOKEN_ENCRYPTION_KEYS?: string;
 

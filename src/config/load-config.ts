@@ -45,7 +45,7 @@ export interface LoadedConfig {
  * admin key are generated into `DATA_DIR/sandbox-secrets.json` unless given.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
-  const raw: Record<string, unknown> = {};
+  const raw: Record<string, string | number> = {};
   for (const key of ENVIRONMENT_VARIABLE_NAMES) {
     const value = env[key];
     if (value !== undefined && value !== '') {
@@ -62,7 +62,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
   const variables = plainToInstance(EnvironmentVariables, raw);
   for (const error of validateSync(variables)) {
     const messages = Object.values(error.constraints ?? {});
-    problems.push(...messages.map((message) => `${error.property}: ${message}`));
+    problems.push(
+      ...messages.map((message) => `${error.property}: ${message}`),
+    );
   }
 
   const nodeEnv = variables.NODE_ENV ?? 'development';
@@ -112,7 +114,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     clientId = secrets.clientId;
     clientSecret = secrets.clientSecret;
     if (tokenEncryptionKeys.length === 0) {
-      tokenEncryptionKeys = parseEncryptionKeys(secrets.tokenEncryptionKeys, []);
+      tokenEncryptionKeys = parseEncryptionKeys(
+        secrets.tokenEncryptionKeys,
+        [],
+      );
     }
     if (!adminApiKey) {
       adminApiKey = secrets.adminApiKey;
@@ -120,7 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LoadedConfig {
     }
   }
 
-  const allowlist = (variables.PIPEDRIVE_API_DOMAIN_ALLOWLIST ?? DEFAULT_ALLOWLIST)
+  const allowlist = (
+    variables.PIPEDRIVE_API_DOMAIN_ALLOWLIST ?? DEFAULT_ALLOWLIST
+  )
     .split(',')
     .map((origin) => origin.trim())
     .filter(Boolean);

@@ -9,7 +9,8 @@ import { TokenCipher } from './token-cipher';
     {
       provide: TokenCipher,
       inject: [GATEWAY_CONFIG],
-      useFactory: (config: GatewayConfig) => new TokenCipher(config.tokenEncryptionKeys),
+      useFactory: (config: GatewayConfig) =>
+        new TokenCipher(config.tokenEncryptionKeys),
     },
   ],
   exports: [TokenCipher],

@@ -37,7 +37,11 @@ export async function startEmbeddedDatabase(
   const runsAsRoot = process.getuid?.() === 0;
   const onLog = options.onLog ?? (() => undefined);
   await mkdir(options.dataDir, { recursive: true });
-  const databaseDir = await chooseClusterDir(options.dataDir, runsAsRoot, onLog);
+  const databaseDir = await chooseClusterDir(
+    options.dataDir,
+    runsAsRoot,
+    onLog,
+  );
   const port = options.port || (await findFreePort());
   const database = options.database ?? 'gateway';
 
@@ -101,8 +105,13 @@ async function chooseClusterDir(
     return preferred;
   }
   const digest = createHash('sha256').update(preferred).digest('hex');
-  const fallback = join(tmpdir(), `pipedrive-gateway-pg-${digest.slice(0, 12)}`);
-  onLog(`data folder is closed to the postgres user; cluster is in ${fallback}`);
+  const fallback = join(
+    tmpdir(),
+    `pipedrive-gateway-pg-${digest.slice(0, 12)}`,
+  );
+  onLog(
+    `data folder is closed to the postgres user; cluster is in ${fallback}`,
+  );
   return fallback;
 }
 

@@ -13,7 +13,13 @@ export function createDataSourceOptions(url: string): DataSourceOptions {
     type: 'postgres',
     url,
     migrations: [
-      join(__dirname, '..', '..', 'migrations', runningTypeScript ? '*.ts' : '*.js'),
+      join(
+        __dirname,
+        '..',
+        '..',
+        'migrations',
+        runningTypeScript ? '*.ts' : '*.js',
+      ),
     ],
     migrationsTableName: 'migrations',
     synchronize: false,

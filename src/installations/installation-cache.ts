@@ -19,7 +19,10 @@ interface Entry {
 export class InstallationCache {
   private readonly entries = new Map<string, Entry>();
 
-  get(companyId: number, userId: number | null): InstallationSnapshot | undefined {
+  get(
+    companyId: number,
+    userId: number | null,
+  ): InstallationSnapshot | undefined {
     const key = cacheKey(companyId, userId);
     const entry = this.entries.get(key);
     if (!entry) {
@@ -44,7 +47,10 @@ export class InstallationCache {
   /** Replaces every entry of this installation with a newer snapshot. */
   update(snapshot: InstallationSnapshot): void {
     for (const [key, entry] of this.entries) {
-      if (entry.snapshot.id === snapshot.id && entry.snapshot.revision < snapshot.revision) {
+      if (
+        entry.snapshot.id === snapshot.id &&
+        entry.snapshot.revision < snapshot.revision
+      ) {
         this.entries.set(key, { snapshot, storedAt: Date.now() });
       }
     }
@@ -55,13 +61,18 @@ export class InstallationCache {
    * `revision` may have made stale. Entries already at that revision of
    * that installation stay, so a process keeps what it wrote itself.
    */
-  invalidate(companyId: number, installationId: string, revision: number): void {
+  invalidate(
+    companyId: number,
+    installationId: string,
+    revision: number,
+  ): void {
     for (const [key, entry] of this.entries) {
       const { snapshot } = entry;
       if (snapshot.companyId !== companyId) {
         continue;
       }
-      const current = snapshot.id === installationId && snapshot.revision >= revision;
+      const current =
+        snapshot.id === installationId && snapshot.revision >= revision;
       if (!current) {
         this.entries.delete(key);
       }

@@ -20,7 +20,9 @@ const CHANNEL = 'installation_changed';
  * A notification sent inside a transaction is delivered at commit.
  */
 @Injectable()
-export class InstallationNotifier implements OnModuleInit, OnApplicationShutdown {
+export class InstallationNotifier
+  implements OnModuleInit, OnApplicationShutdown
+{
   private readonly logger = new Logger(InstallationNotifier.name);
   private client: Client | null = null;
   private stopped = false;
@@ -55,7 +57,10 @@ export class InstallationNotifier implements OnModuleInit, OnApplicationShutdown
     const client = new Client({ connectionString: this.config.databaseUrl });
     client.on('notification', (message) => this.handle(message.payload));
     client.on('error', (error) => {
-      this.logger.warn({ err: error }, 'installation change listener failed; reconnecting');
+      this.logger.warn(
+        { err: error },
+        'installation change listener failed; reconnecting',
+      );
       void this.reconnect(client);
     });
     await client.connect();
@@ -79,7 +84,10 @@ export class InstallationNotifier implements OnModuleInit, OnApplicationShutdown
 
         return;
       } catch (error) {
-        this.logger.warn({ err: error, attempt }, 'installation change listener reconnect failed');
+        this.logger.warn(
+          { err: error, attempt },
+          'installation change listener reconnect failed',
+        );
         await sleep(Math.min(30_000, 500 * 2 ** attempt));
       }
     }

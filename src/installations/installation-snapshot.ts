@@ -1,5 +1,8 @@
 import { type TokenCipher } from '../crypto/token-cipher';
-import { type Installation, type InstallationStatus } from './installation.entity';
+import {
+  type Installation,
+  type InstallationStatus,
+} from './installation.entity';
 
 /**
  * What a request needs of an installation, with the access token decrypted.

@@ -44,10 +44,20 @@ export class Installation {
   @Column({ name: 'user_id', type: 'bigint', transformer: bigintAsNumber })
   userId: number;
 
-  @Column({ name: 'company_name', type: 'varchar', length: 255, nullable: true })
+  @Column({
+    name: 'company_name',
+    type: 'varchar',
+    length: 255,
+    nullable: true,
+  })
   companyName: string | null;
 
-  @Column({ name: 'company_domain', type: 'varchar', length: 255, nullable: true })
+  @Column({
+    name: 'company_domain',
+    type: 'varchar',
+    length: 255,
+    nullable: true,
+  })
   companyDomain: string | null;
 
   @Column({ name: 'user_name', type: 'varchar', length: 255, nullable: true })
@@ -65,10 +75,20 @@ export class Installation {
   @Column({ name: 'api_domain', type: 'varchar', length: 255 })
   apiDomain: string;
 
-  @Column({ name: 'access_token_ciphertext', type: 'text', nullable: true, select: false })
+  @Column({
+    name: 'access_token_ciphertext',
+    type: 'text',
+    nullable: true,
+    select: false,
+  })
   accessTokenCiphertext: string | null;
 
-  @Column({ name: 'refresh_token_ciphertext', type: 'text', nullable: true, select: false })
+  @Column({
+    name: 'refresh_token_ciphertext',
+    type: 'text',
+    nullable: true,
+    select: false,
+  })
   refreshTokenCiphertext: string | null;
 
   @Column({ name: 'token_key_id', type: 'varchar', length: 32, nullable: true })
@@ -78,7 +98,11 @@ export class Installation {
   @Column({ type: 'integer', default: 0 })
   revision: number;
 
-  @Column({ name: 'access_token_expires_at', type: 'timestamptz', nullable: true })
+  @Column({
+    name: 'access_token_expires_at',
+    type: 'timestamptz',
+    nullable: true,
+  })
   accessTokenExpiresAt: Date | null;
 
   @CreateDateColumn({ name: 'installed_at', type: 'timestamptz' })
@@ -88,13 +112,22 @@ export class Installation {
   updatedAt: Date;
 
   /** Last time the refresh token was used: at install or at a refresh. */
-  @Column({ name: 'refresh_token_used_at', type: 'timestamptz', nullable: true })
+  @Column({
+    name: 'refresh_token_used_at',
+    type: 'timestamptz',
+    nullable: true,
+  })
   refreshTokenUsedAt: Date | null;
 
   @Column({ name: 'last_refresh_at', type: 'timestamptz', nullable: true })
   lastRefreshAt: Date | null;
 
-  @Column({ name: 'last_refresh_outcome', type: 'varchar', length: 32, nullable: true })
+  @Column({
+    name: 'last_refresh_outcome',
+    type: 'varchar',
+    length: 32,
+    nullable: true,
+  })
   lastRefreshOutcome: RefreshOutcome | null;
 
   @Column({ name: 'consecutive_refresh_failures', type: 'integer', default: 0 })

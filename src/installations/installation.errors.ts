@@ -9,7 +9,10 @@ export function companyNotInstalled(companyId: number): GatewayException {
   );
 }
 
-export function installationNotFound(companyId: number, userId: number): GatewayException {
+export function installationNotFound(
+  companyId: number,
+  userId: number,
+): GatewayException {
   return new GatewayException(
     404,
     'installation_not_found',
@@ -26,7 +29,10 @@ export function installationGone(installationId: string): GatewayException {
   );
 }
 
-export function reauthorizationRequired(companyId: number, userId: number): GatewayException {
+export function reauthorizationRequired(
+  companyId: number,
+  userId: number,
+): GatewayException {
   return new GatewayException(
     401,
     'reauthorization_required',

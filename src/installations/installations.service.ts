@@ -4,7 +4,10 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager } from 'typeorm';
 import { TokenCipher } from '../crypto/token-cipher';
-import { PipedriveOAuthClient, type TokenGrant } from '../pipedrive/pipedrive-oauth.client';
+import {
+  PipedriveOAuthClient,
+  type TokenGrant,
+} from '../pipedrive/pipedrive-oauth.client';
 import { Installation, type InstallationStatus } from './installation.entity';
 import { InstallationNotifier } from './installation-notifier';
 import { refreshTokenContext, TOKEN_COLUMNS } from './installation-snapshot';
@@ -59,44 +62,52 @@ export class InstallationsService {
    * Stores a grant for (company, user): a new installation, or the same row
    * made active again with the new tokens on a reinstall.
    */
-  async recordInstall(grant: TokenGrant, profile: InstallerProfile): Promise<Installation> {
-    const { installation, reinstall } = await this.dataSource.transaction(async (manager) => {
-      await manager.query(
-        `INSERT INTO installations (id, company_id, user_id, status, api_domain)
+  async recordInstall(
+    grant: TokenGrant,
+    profile: InstallerProfile,
+  ): Promise<Installation> {
+    const { installation, reinstall } = await this.dataSource.transaction(
+      async (manager) => {
+        await manager.query(
+          `INSERT INTO installations (id, company_id, user_id, status, api_domain)
          VALUES ($1, $2, $3, 'active', $4)
          ON CONFLICT (company_id, user_id) DO NOTHING`,
-        [randomUUID(), profile.companyId, profile.userId, grant.apiDomain],
-      );
-      const row = await manager
-        .getRepository(Installation)
-        .createQueryBuilder('installation')
-        .where('installation.companyId = :companyId AND installation.userId = :userId', {
-          companyId: profile.companyId,
-          userId: profile.userId,
-        })
-        .setLock('pessimistic_write')
-        .getOneOrFail();
-      const existed = row.tokenKeyId !== null || row.revision > 0;
-      row.companyName = profile.companyName;
-      row.companyDomain = profile.companyDomain;
-      row.userName = profile.userName;
-      row.userIsAdmin = profile.isAdmin;
-      row.status = 'active';
-      row.apiDomain = grant.apiDomain;
-      row.scopes = grant.scopes;
-      this.refresher.sealTokens(row, grant);
-      row.revision += 1;
-      row.refreshTokenUsedAt = new Date();
-      row.consecutiveRefreshFailures = 0;
-      row.revocationPending = false;
-      if (existed) {
-        row.installedAt = new Date();
-      }
-      await manager.getRepository(Installation).save(row);
-      await this.notify(manager, row);
+          [randomUUID(), profile.companyId, profile.userId, grant.apiDomain],
+        );
+        const row = await manager
+          .getRepository(Installation)
+          .createQueryBuilder('installation')
+          .where(
+            'installation.companyId = :companyId AND installation.userId = :userId',
+            {
+              companyId: profile.companyId,
+              userId: profile.userId,
+            },
+          )
+          .setLock('pessimistic_write')
+          .getOneOrFail();
+        const existed = row.tokenKeyId !== null || row.revision > 0;
+        row.companyName = profile.companyName;
+        row.companyDomain = profile.companyDomain;
+        row.userName = profile.userName;
+        row.userIsAdmin = profile.isAdmin;
+        row.status = 'active';
+        row.apiDomain = grant.apiDomain;
+        row.scopes = grant.scopes;
+        this.refresher.sealTokens(row, grant);
+        row.revision += 1;
+        row.refreshTokenUsedAt = new Date();
+        row.consecutiveRefreshFailures = 0;
+        row.revocationPending = false;
+        if (existed) {
+          row.installedAt = new Date();
+        }
+        await manager.getRepository(Installation).save(row);
+        await this.notify(manager, row);
 
-      return { installation: row, reinstall: existed };
-    });
+        return { installation: row, reinstall: existed };
+      },
+    );
     this.logger.log(
       {
         installationId: installation.id,
@@ -126,10 +137,13 @@ export class InstallationsService {
       const row = await manager
         .getRepository(Installation)
         .createQueryBuilder('installation')
-        .where('installation.companyId = :companyId AND installation.userId = :userId', {
-          companyId,
-          userId,
-        })
+        .where(
+          'installation.companyId = :companyId AND installation.userId = :userId',
+          {
+            companyId,
+            userId,
+          },
+        )
         .setLock('pessimistic_write')
         .getOne();
       if (!row || (row.status === 'uninstalled' && row.tokenKeyId === null)) {
@@ -162,13 +176,17 @@ export class InstallationsService {
    * encrypted refresh token is then kept only so that `retryPendingRevocations`
    * can finish the job.
    */
-  async revoke(installationId: string): Promise<{ revokedAtPipedrive: boolean } | null> {
+  async revoke(
+    installationId: string,
+  ): Promise<{ revokedAtPipedrive: boolean } | null> {
     const refreshToken = await this.dataSource.transaction(async (manager) => {
       const row = await this.lockWithTokens(manager, installationId);
       if (!row) {
         return undefined;
       }
-      const token = row.refreshTokenCiphertext ? this.decryptRefreshToken(row) : null;
+      const token = row.refreshTokenCiphertext
+        ? this.decryptRefreshToken(row)
+        : null;
       row.status = 'revoked';
       row.revocationPending = token !== null;
       row.accessTokenCiphertext = null;
@@ -187,14 +205,23 @@ export class InstallationsService {
       return { revokedAtPipedrive: false };
     }
 
-    return { revokedAtPipedrive: await this.completeRevocation(installationId, refreshToken) };
+    return {
+      revokedAtPipedrive: await this.completeRevocation(
+        installationId,
+        refreshToken,
+      ),
+    };
   }
 
   /** Retries revocations that failed earlier; returns how many succeeded. */
   async retryPendingRevocations(limit = 50): Promise<number> {
     const pending = await this.dataSource
       .getRepository(Installation)
-      .find({ where: { revocationPending: true }, take: limit, select: { id: true } });
+      .find({
+        where: { revocationPending: true },
+        take: limit,
+        select: { id: true },
+      });
     let succeeded = 0;
     for (const { id } of pending) {
       const token = await this.dataSource.transaction(async (manager) => {
@@ -237,7 +264,10 @@ export class InstallationsService {
     return true;
   }
 
-  private async completeRevocation(installationId: string, refreshToken: string): Promise<boolean> {
+  private async completeRevocation(
+    installationId: string,
+    refreshToken: string,
+  ): Promise<boolean> {
     try {
       await this.oauth.revoke(refreshToken, 'refresh_token');
     } catch (error) {
@@ -263,7 +293,10 @@ export class InstallationsService {
     return true;
   }
 
-  private lockWithTokens(manager: EntityManager, id: string): Promise<Installation | null> {
+  private lockWithTokens(
+    manager: EntityManager,
+    id: string,
+  ): Promise<Installation | null> {
     return manager
       .getRepository(Installation)
       .createQueryBuilder('installation')
@@ -275,7 +308,10 @@ export class InstallationsService {
 
   private decryptRefreshToken(row: Installation): string {
     return this.cipher.decrypt(
-      { keyId: row.tokenKeyId ?? '', ciphertext: row.refreshTokenCiphertext ?? '' },
+      {
+        keyId: row.tokenKeyId ?? '',
+        ciphertext: row.refreshTokenCiphertext ?? '',
+      },
       refreshTokenContext(row.id),
     );
   }
@@ -296,7 +332,10 @@ export class InstallationsService {
     });
   }
 
-  private emitDeactivated(row: Installation, status: InstallationDeactivatedEvent['status']): void {
+  private emitDeactivated(
+    row: Installation,
+    status: InstallationDeactivatedEvent['status'],
+  ): void {
     this.events.emit(INSTALLATION_DEACTIVATED, {
       installationId: row.id,
       companyId: row.companyId,

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { Client } from 'pg';
 import { ConfigurationError, loadConfig } from '../config/load-config';
 import { TokenCipher } from '../crypto/token-cipher';
-import { accessTokenContext, refreshTokenContext } from './installation-snapshot';
+import {
+  accessTokenContext,
+  refreshTokenContext,
+} from './installation-snapshot';
 
 export interface RotationResult {
   rotated: number;
@@ -18,7 +21,10 @@ const BATCH_SIZE = 100;
  * serving (and refreshing) while it runs. Gateways must already have the
  * new key in their TOKEN_ENCRYPTION_KEYS, since rotated rows need it.
  */
-export async function rotateTokenKeys(client: Client, cipher: TokenCipher): Promise<RotationResult> {
+export async function rotateTokenKeys(
+  client: Client,
+  cipher: TokenCipher,
+): Promise<RotationResult> {
   const primary = cipher.primaryKeyId;
   const failed: string[] = [];
   let rotated = 0;
@@ -42,7 +48,11 @@ export async function rotateTokenKeys(client: Client, cipher: TokenCipher): Prom
   }
 }
 
-async function rotateOne(client: Client, cipher: TokenCipher, id: string): Promise<boolean> {
+async function rotateOne(
+  client: Client,
+  cipher: TokenCipher,
+  id: string,
+): Promise<boolean> {
   await client.query('BEGIN');
   try {
     const { rows } = await client.query<{
@@ -60,11 +70,16 @@ async function rotateOne(client: Client, cipher: TokenCipher, id: string): Promi
 
       return true;
     }
-    const reencrypt = (ciphertext: string | null, context: string): string | null =>
+    const reencrypt = (
+      ciphertext: string | null,
+      context: string,
+    ): string | null =>
       ciphertext === null
         ? null
-        : cipher.encrypt(cipher.decrypt({ keyId: row.token_key_id!, ciphertext }, context), context)
-            .ciphertext;
+        : cipher.encrypt(
+            cipher.decrypt({ keyId: row.token_key_id!, ciphertext }, context),
+            context,
+          ).ciphertext;
     await client.query(
       `UPDATE installations
        SET access_token_ciphertext = $2, refresh_token_ciphertext = $3, token_key_id = $4

@@ -6,7 +6,11 @@ import { TokenCipher } from '../crypto/token-cipher';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { Installation } from './installation.entity';
 import { InstallationCache } from './installation-cache';
-import { type InstallationSnapshot, TOKEN_COLUMNS, toSnapshot } from './installation-snapshot';
+import {
+  type InstallationSnapshot,
+  TOKEN_COLUMNS,
+  toSnapshot,
+} from './installation-snapshot';
 import {
   companyNotInstalled,
   errorForStatus,
@@ -47,20 +51,30 @@ export class TenantResolver {
 
   private usable(snapshot: InstallationSnapshot): InstallationSnapshot {
     if (snapshot.status !== 'active') {
-      throw errorForStatus(snapshot.status, snapshot.companyId, snapshot.userId);
+      throw errorForStatus(
+        snapshot.status,
+        snapshot.companyId,
+        snapshot.userId,
+      );
     }
 
     return snapshot;
   }
 
-  private async loadForUser(companyId: number, userId: number): Promise<InstallationSnapshot> {
+  private async loadForUser(
+    companyId: number,
+    userId: number,
+  ): Promise<InstallationSnapshot> {
     const installation = await this.installations
       .createQueryBuilder('installation')
       .addSelect([...TOKEN_COLUMNS])
-      .where('installation.companyId = :companyId AND installation.userId = :userId', {
-        companyId,
-        userId,
-      })
+      .where(
+        'installation.companyId = :companyId AND installation.userId = :userId',
+        {
+          companyId,
+          userId,
+        },
+      )
       .getOne();
     if (!installation) {
       throw installationNotFound(companyId, userId);
@@ -75,7 +89,10 @@ export class TenantResolver {
       .addSelect([...TOKEN_COLUMNS])
       .where('installation.companyId = :companyId', { companyId })
       .andWhere("installation.status IN ('active', 'reauthorization_required')")
-      .orderBy("CASE WHEN installation.status = 'active' THEN 0 ELSE 1 END", 'ASC')
+      .orderBy(
+        "CASE WHEN installation.status = 'active' THEN 0 ELSE 1 END",
+        'ASC',
+      )
       .addOrderBy('installation.userIsAdmin', 'DESC')
       .addOrderBy('installation.installedAt', 'ASC')
       .getOne();

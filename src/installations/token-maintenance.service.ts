@@ -23,7 +23,9 @@ const BATCH_SIZE = 100;
  * the sweep at once never refresh an installation twice.
  */
 @Injectable()
-export class TokenMaintenanceService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class TokenMaintenanceService
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger(TokenMaintenanceService.name);
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
@@ -41,7 +43,9 @@ export class TokenMaintenanceService implements OnApplicationBootstrap, OnApplic
     const firstDelayMs = Math.min(intervalMs, 30_000 + Math.random() * 30_000);
     const tick = (): void => {
       this.running = this.runOnce()
-        .catch((error: unknown) => this.logger.error({ err: error }, 'token maintenance failed'))
+        .catch((error: unknown) =>
+          this.logger.error({ err: error }, 'token maintenance failed'),
+        )
         .finally(() => {
           this.running = null;
         });
@@ -68,7 +72,9 @@ export class TokenMaintenanceService implements OnApplicationBootstrap, OnApplic
 
   /** Refreshes installations whose refresh token is close to lapsing. */
   async refreshIdle(): Promise<number> {
-    const usedBefore = new Date(Date.now() - this.config.tokens.sweepIdleDays * 86_400_000);
+    const usedBefore = new Date(
+      Date.now() - this.config.tokens.sweepIdleDays * 86_400_000,
+    );
     const idle: Array<{ id: string }> = await this.dataSource.query(
       `SELECT id FROM installations
        WHERE status = 'active'
@@ -81,13 +87,19 @@ export class TokenMaintenanceService implements OnApplicationBootstrap, OnApplic
     );
     let refreshed = 0;
     for (const { id } of idle) {
-      const result = await this.refresher.refreshOnce(id, { kind: 'idle', usedBefore });
+      const result = await this.refresher.refreshOnce(id, {
+        kind: 'idle',
+        usedBefore,
+      });
       if (result.ok && result.refreshed) {
         refreshed++;
       }
     }
     if (idle.length > 0) {
-      this.logger.log({ candidates: idle.length, refreshed }, 'idle refresh tokens refreshed');
+      this.logger.log(
+        { candidates: idle.length, refreshed },
+        'idle refresh tokens refreshed',
+      );
     }
 
     return refreshed;

@@ -93,7 +93,10 @@ export class TokenRefresher {
   }
 
   /** Like refresh, but also says whether a grant was made. */
-  refreshOnce(installationId: string, reason: RefreshReason): Promise<RefreshResult> {
+  refreshOnce(
+    installationId: string,
+    reason: RefreshReason,
+  ): Promise<RefreshResult> {
     const running = this.inFlight.get(installationId);
     if (running) {
       return running;
@@ -156,9 +159,14 @@ export class TokenRefresher {
       case 'expiring':
         return !this.needsRefresh(current);
       case 'rejected':
-        return current.revision !== reason.revision && !this.needsRefresh(current);
+        return (
+          current.revision !== reason.revision && !this.needsRefresh(current)
+        );
       case 'idle':
-        return (installation.refreshTokenUsedAt ?? installation.installedAt) >= reason.usedBefore;
+        return (
+          (installation.refreshTokenUsedAt ?? installation.installedAt) >=
+          reason.usedBefore
+        );
       case 'forced':
         return false;
     }
@@ -175,7 +183,10 @@ export class TokenRefresher {
       },
       refreshTokenContext(installation.id),
     );
-    const log = { installationId: installation.id, companyId: installation.companyId };
+    const log = {
+      installationId: installation.id,
+      companyId: installation.companyId,
+    };
     let grant: TokenGrant;
     try {
       grant = await this.grantWithRetries(refreshToken, log);
@@ -203,19 +214,34 @@ export class TokenRefresher {
       revision: installation.revision,
     });
     this.metrics.refreshes.inc({ outcome: 'refreshed' });
-    this.logger.log({ ...log, revision: installation.revision }, 'access token refreshed');
+    this.logger.log(
+      { ...log, revision: installation.revision },
+      'access token refreshed',
+    );
 
-    return { ok: true, snapshot: toSnapshot(installation, this.cipher), refreshed: true };
+    return {
+      ok: true,
+      snapshot: toSnapshot(installation, this.cipher),
+      refreshed: true,
+    };
   }
 
   /** Encrypts a grant's tokens into the entity; the caller saves it. */
   sealTokens(installation: Installation, grant: TokenGrant): void {
-    const access = this.cipher.encrypt(grant.accessToken, accessTokenContext(installation.id));
-    const refresh = this.cipher.encrypt(grant.refreshToken, refreshTokenContext(installation.id));
+    const access = this.cipher.encrypt(
+      grant.accessToken,
+      accessTokenContext(installation.id),
+    );
+    const refresh = this.cipher.encrypt(
+      grant.refreshToken,
+      refreshTokenContext(installation.id),
+    );
     installation.accessTokenCiphertext = access.ciphertext;
     installation.refreshTokenCiphertext = refresh.ciphertext;
     installation.tokenKeyId = access.keyId;
-    installation.accessTokenExpiresAt = new Date(Date.now() + grant.expiresInSeconds * 1000);
+    installation.accessTokenExpiresAt = new Date(
+      Date.now() + grant.expiresInSeconds * 1000,
+    );
   }
 
   private async grantWithRetries(
@@ -226,7 +252,8 @@ export class TokenRefresher {
       try {
         return await this.oauth.refresh(refreshToken);
       } catch (error) {
-        const transient = error instanceof OAuthServerError && error.kind === 'transient';
+        const transient =
+          error instanceof OAuthServerError && error.kind === 'transient';
         if (!transient || attempt + 1 >= TRANSIENT_ATTEMPTS) {
           throw error;
         }
@@ -281,11 +308,17 @@ export class TokenRefresher {
 
     switch (outcome) {
       case 'invalid_grant':
-        this.logger.warn(log, 'refresh token rejected; installation needs reauthorization');
+        this.logger.warn(
+          log,
+          'refresh token rejected; installation needs reauthorization',
+        );
 
         return {
           ok: false,
-          error: reauthorizationRequired(installation.companyId, installation.userId),
+          error: reauthorizationRequired(
+            installation.companyId,
+            installation.userId,
+          ),
         };
       case 'invalid_client':
         this.logger.error(

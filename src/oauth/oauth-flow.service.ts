@@ -28,42 +28,64 @@ export class OAuthFlowService {
 
   finish(request: Request, response: Response): Promise<CallbackOutcome> {
     return new Promise((resolve) => {
-      const authenticate = this.strategy.getPassportInstance().authenticate(
-        'pipedrive',
-        { session: false },
-        (error: unknown, installation: Installation | false, info: unknown, status?: number) => {
-          if (error) {
-            resolve(this.describeFailure(error));
-          } else if (!installation) {
-            const rejection = info as StateRejection | undefined;
-            resolve({
-              kind: 'failed',
-              status: rejection?.status ?? status ?? 400,
-              message: rejection?.message ?? 'The install could not be verified. Start again.',
-            });
-          } else {
-            resolve({ kind: 'installed', installation });
-          }
-        },
+      const authenticate = this.strategy
+        .getPassportInstance()
+        .authenticate(
+          'pipedrive',
+          { session: false },
+          (
+            error: unknown,
+            installation: Installation | false,
+            info: unknown,
+            status?: number,
+          ) => {
+            if (error) {
+              resolve(this.describeFailure(error));
+            } else if (!installation) {
+              const rejection = info as StateRejection | undefined;
+              resolve({
+                kind: 'failed',
+                status: rejection?.status ?? status ?? 400,
+                message:
+                  rejection?.message ??
+                  'The install could not be verified. Start again.',
+              });
+            } else {
+              resolve({ kind: 'installed', installation });
+            }
+          },
+        );
+      authenticate(request, response, (error: unknown) =>
+        resolve(this.describeFailure(error)),
       );
-      authenticate(request, response, (error: unknown) => resolve(this.describeFailure(error)));
     });
   }
 
   private describeFailure(error: unknown): CallbackOutcome {
     const cause = unwrapOAuthError(error);
     if (cause instanceof GatewayException) {
-      this.logger.warn({ code: cause.code, reason: cause.message }, 'install failed');
+      this.logger.warn(
+        { code: cause.code, reason: cause.message },
+        'install failed',
+      );
 
-      return { kind: 'failed', status: cause.getStatus(), message: cause.message };
+      return {
+        kind: 'failed',
+        status: cause.getStatus(),
+        message: cause.message,
+      };
     }
     if (cause instanceof OAuthServerError) {
-      this.logger.warn({ kind: cause.kind, reason: cause.message }, 'code exchange failed');
+      this.logger.warn(
+        { kind: cause.kind, reason: cause.message },
+        'code exchange failed',
+      );
       if (cause.kind === 'invalid_grant') {
         return {
           kind: 'failed',
           status: 400,
-          message: 'Pipedrive did not accept the authorization code: it is invalid, expired or already used. Start the install again.',
+          message:
+            'Pipedrive did not accept the authorization code: it is invalid, expired or already used. Start the install again.',
         };
       }
       if (cause.kind === 'invalid_client') {
@@ -76,7 +98,8 @@ export class OAuthFlowService {
       return {
         kind: 'failed',
         status: 502,
-        message: 'Pipedrive could not complete the install right now. Try again in a minute.',
+        message:
+          'Pipedrive could not complete the install right now. Try again in a minute.',
       };
     }
     this.logger.error({ err: cause }, 'install failed');

@@ -5,7 +5,11 @@ import { type Request, type Response } from 'express';
 import { LessThan, type Repository } from 'typeorm';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { type GatewayConfig } from '../config/gateway-config';
-import { constantTimeEquals, hmacSha256, sha256Hex } from '../crypto/secret-hash';
+import {
+  constantTimeEquals,
+  hmacSha256,
+  sha256Hex,
+} from '../crypto/secret-hash';
 import { OAuthState } from './oauth-state.entity';
 
 export const STATE_COOKIE = 'pd_install';
@@ -36,19 +40,31 @@ export class OAuthStateStore {
 
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @InjectRepository(OAuthState) private readonly states: Repository<OAuthState>,
+    @InjectRepository(OAuthState)
+    private readonly states: Repository<OAuthState>,
   ) {
-    this.signingKey = hmacSha256(config.pipedrive.clientSecret, 'oauth-state-signing-key');
+    this.signingKey = hmacSha256(
+      config.pipedrive.clientSecret,
+      'oauth-state-signing-key',
+    );
   }
 
-  store(request: Request, _meta: unknown, callback: (error: Error | null, state?: string) => void): void {
+  store(
+    request: Request,
+    _meta: unknown,
+    callback: (error: Error | null, state?: string) => void,
+  ): void {
     this.issue(request).then(
       (state) => callback(null, state),
       (error: Error) => callback(error),
     );
   }
 
-  verify(request: Request, state: string | undefined, callback: VerifyCallback): void {
+  verify(
+    request: Request,
+    state: string | undefined,
+    callback: VerifyCallback,
+  ): void {
     this.check(request, state).then(
       (result) => callback(null, !('status' in result), result),
       (error: Error) => callback(error, false),
@@ -63,7 +79,9 @@ export class OAuthStateStore {
       browserBindingHash: sha256Hex(browserNonce),
       expiresAt: new Date(Date.now() + STATE_LIFETIME_MS),
     });
-    await this.states.delete({ expiresAt: LessThan(new Date(Date.now() - STATE_LIFETIME_MS)) });
+    await this.states.delete({
+      expiresAt: LessThan(new Date(Date.now() - STATE_LIFETIME_MS)),
+    });
     const response = request.res as Response;
     response.cookie(STATE_COOKIE, browserNonce, {
       httpOnly: true,
@@ -85,8 +103,16 @@ export class OAuthStateStore {
       return { marketplace: true };
     }
     const [id, signature, extra] = String(state).split('.');
-    if (!id || !signature || extra !== undefined || !constantTimeEquals(signature, this.sign(id))) {
-      return { status: 400, message: 'The install link is invalid. Start the install again.' };
+    if (
+      !id ||
+      !signature ||
+      extra !== undefined ||
+      !constantTimeEquals(signature, this.sign(id))
+    ) {
+      return {
+        status: 400,
+        message: 'The install link is invalid. Start the install again.',
+      };
     }
     const consumed: Array<{ browser_binding_hash: string; expires_at: Date }> =
       await this.states.query(
@@ -96,24 +122,40 @@ export class OAuthStateStore {
         [id],
       );
     // TypeORM returns [rows, count] for UPDATE ... RETURNING on PostgreSQL.
-    const rows = Array.isArray(consumed[0]) ? (consumed[0] as typeof consumed) : consumed;
+    const rows = Array.isArray(consumed[0])
+      ? (consumed[0] as typeof consumed)
+      : consumed;
     const row = rows[0];
     if (!row) {
       this.logger.warn({ stateId: id }, 'OAuth state replayed or unknown');
 
-      return { status: 403, message: 'This install link was already used. Start the install again.' };
+      return {
+        status: 403,
+        message: 'This install link was already used. Start the install again.',
+      };
     }
     if (new Date(row.expires_at).getTime() < Date.now()) {
-      return { status: 400, message: 'This install link has expired. Start the install again.' };
+      return {
+        status: 400,
+        message: 'This install link has expired. Start the install again.',
+      };
     }
-    const cookies = (request as Request & { cookies?: Record<string, string> }).cookies ?? {};
+    const cookies =
+      (request as Request & { cookies?: Record<string, string> }).cookies ?? {};
     const nonce = cookies[STATE_COOKIE];
-    if (!nonce || !constantTimeEquals(sha256Hex(nonce), row.browser_binding_hash)) {
-      this.logger.warn({ stateId: id }, 'OAuth state used from another browser');
+    if (
+      !nonce ||
+      !constantTimeEquals(sha256Hex(nonce), row.browser_binding_hash)
+    ) {
+      this.logger.warn(
+        { stateId: id },
+        'OAuth state used from another browser',
+      );
 
       return {
         status: 403,
-        message: 'This install was started in another browser. Start the install again here.',
+        message:
+          'This install was started in another browser. Start the install again here.',
       };
     }
     (request.res as Response).clearCookie(STATE_COOKIE, { path: '/oauth' });

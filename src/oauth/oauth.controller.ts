@@ -41,7 +41,11 @@ export class OAuthController {
 
   /** Starts an install: 302 to Pipedrive's consent page with a fresh state. */
   @Get('authorize')
-  authorize(@Req() request: Request, @Res() response: Response, @Next() next: NextFunction): void {
+  authorize(
+    @Req() request: Request,
+    @Res() response: Response,
+    @Next() next: NextFunction,
+  ): void {
     this.flow.start(request, response, next);
   }
 
@@ -58,44 +62,63 @@ export class OAuthController {
     const malformed = ['code', 'state', 'error'].find(
       (name) =>
         query[name] !== undefined &&
-        (typeof query[name] !== 'string' || (query[name] as string).length > MAX_PARAMETER_LENGTH),
-      );
+        (typeof query[name] !== 'string' ||
+          query[name].length > MAX_PARAMETER_LENGTH),
+    );
     if (malformed) {
-      response.status(400).type('html').send(installFailedPage(`The ${malformed} parameter is malformed.`));
+      response
+        .status(400)
+        .type('html')
+        .send(installFailedPage(`The ${malformed} parameter is malformed.`));
 
       return;
     }
     if (typeof query.error === 'string') {
-      this.logger.log({ error: query.error.slice(0, 64) }, 'install declined at Pipedrive');
-      response.status(200).type('html').send(
-        notInstalledPage(
-          query.error === 'user_denied'
-            ? 'You declined the install in Pipedrive, so nothing was stored.'
-            : 'Pipedrive did not complete the install, so nothing was stored.',
-        ),
+      this.logger.log(
+        { error: query.error.slice(0, 64) },
+        'install declined at Pipedrive',
       );
+      response
+        .status(200)
+        .type('html')
+        .send(
+          notInstalledPage(
+            query.error === 'user_denied'
+              ? 'You declined the install in Pipedrive, so nothing was stored.'
+              : 'Pipedrive did not complete the install, so nothing was stored.',
+          ),
+        );
 
       return;
     }
     if (typeof query.code !== 'string' || query.code === '') {
-      response.status(400).type('html').send(installFailedPage('The code parameter is missing.'));
+      response
+        .status(400)
+        .type('html')
+        .send(installFailedPage('The code parameter is missing.'));
 
       return;
     }
     const outcome = await this.flow.finish(request, response);
     if (outcome.kind === 'failed') {
-      response.status(outcome.status).type('html').send(installFailedPage(outcome.message));
+      response
+        .status(outcome.status)
+        .type('html')
+        .send(installFailedPage(outcome.message));
 
       return;
     }
     const { installation } = outcome;
-    response.status(200).type('html').send(
-      installedPage({
-        companyId: installation.companyId,
-        companyName: installation.companyName,
-        userName: installation.userName,
-      }),
-    );
+    response
+      .status(200)
+      .type('html')
+      .send(
+        installedPage({
+          companyId: installation.companyId,
+          companyName: installation.companyName,
+          userName: installation.userName,
+        }),
+      );
   }
 
   /**
@@ -113,13 +136,26 @@ export class OAuthController {
     const { clientId, clientSecret } = this.config.pipedrive;
     const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
     if (!authorization || !constantTimeEquals(authorization, expected)) {
-      this.logger.warn('uninstall notice with missing or wrong credentials ignored');
-      throw new GatewayException(401, 'unauthorized', 'Invalid or missing credentials');
+      this.logger.warn(
+        'uninstall notice with missing or wrong credentials ignored',
+      );
+      throw new GatewayException(
+        401,
+        'unauthorized',
+        'Invalid or missing credentials',
+      );
     }
     if (!constantTimeEquals(notice.client_id, clientId)) {
-      throw new GatewayException(400, 'validation_failed', 'client_id does not match this app');
+      throw new GatewayException(
+        400,
+        'validation_failed',
+        'client_id does not match this app',
+      );
     }
-    const changed = await this.installations.uninstall(notice.company_id, notice.user_id);
+    const changed = await this.installations.uninstall(
+      notice.company_id,
+      notice.user_id,
+    );
     this.logger.log(
       { companyId: notice.company_id, userId: notice.user_id, changed },
       'uninstall notice received',

@@ -7,7 +7,10 @@ import { type GatewayConfig } from '../config/gateway-config';
 import { type Installation } from '../installations/installation.entity';
 import { InstallationsService } from '../installations/installations.service';
 import { PipedriveApiClient } from '../pipedrive/pipedrive-api.client';
-import { PipedriveOAuthClient, type TokenGrant } from '../pipedrive/pipedrive-oauth.client';
+import {
+  PipedriveOAuthClient,
+  type TokenGrant,
+} from '../pipedrive/pipedrive-oauth.client';
 import { OAuthStateStore } from './oauth-state.store';
 
 /** Each strategy gets its own Passport, so two apps in one process never share one. */
@@ -27,7 +30,11 @@ type ExchangeCallback = (
  * Basic as Pipedrive asks (passport-oauth2 would put the secret in the body).
  */
 @Injectable()
-export class PipedriveStrategy extends PassportStrategy(Strategy, 'pipedrive', 5) {
+export class PipedriveStrategy extends PassportStrategy(
+  Strategy,
+  'pipedrive',
+  5,
+) {
   constructor(
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     store: OAuthStateStore,
@@ -45,7 +52,8 @@ export class PipedriveStrategy extends PassportStrategy(Strategy, 'pipedrive', 5
       store: store as unknown as StateStore,
       skipUserProfile: true,
     });
-    const oauth2 = (this as unknown as { _oauth2: Record<string, unknown> })._oauth2;
+    const oauth2 = (this as unknown as { _oauth2: Record<string, unknown> })
+      ._oauth2;
     oauth2.getOAuthAccessToken = (
       code: string,
       _params: unknown,
@@ -74,7 +82,10 @@ export class PipedriveStrategy extends PassportStrategy(Strategy, 'pipedrive', 5
     _refreshToken: string,
     grant: TokenGrant,
   ): Promise<Installation> {
-    const me = await this.apiClient.getCurrentUser(grant.apiDomain, accessToken);
+    const me = await this.apiClient.getCurrentUser(
+      grant.apiDomain,
+      accessToken,
+    );
     const companyId = Number(me.company_id);
     const userId = Number(me.id);
     if (!Number.isInteger(companyId) || !Number.isInteger(userId)) {
@@ -85,7 +96,8 @@ export class PipedriveStrategy extends PassportStrategy(Strategy, 'pipedrive', 5
       companyId,
       userId,
       companyName: typeof me.company_name === 'string' ? me.company_name : null,
-      companyDomain: typeof me.company_domain === 'string' ? me.company_domain : null,
+      companyDomain:
+        typeof me.company_domain === 'string' ? me.company_domain : null,
       userName: typeof me.name === 'string' ? me.name : null,
       isAdmin: me.is_admin === true || me.is_admin === 1,
     });

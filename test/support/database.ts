@@ -5,7 +5,10 @@ import { Client } from 'pg';
  * Creates an empty database on the test PostgreSQL server (embedded, or the
  * one at DATABASE_URL) and returns its URL, so every test file is isolated.
  */
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{
+  url: string;
+  drop(): Promise<void>;
+}> {
   const serverUrl = process.env.TEST_DATABASE_URL;
   if (!serverUrl) {
     throw new Error('TEST_DATABASE_URL is not set; run the tests through jest');

@@ -12,19 +12,27 @@ export interface GatewayProcess {
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
 /** Starts `node dist/src/main.js` with the given environment and waits until it answers HTTP. */
-export async function startGatewayProcess(env: Record<string, string>): Promise<GatewayProcess> {
+export async function startGatewayProcess(
+  env: Record<string, string>,
+): Promise<GatewayProcess> {
   const child: ChildProcess = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
-  child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+  child.stdout?.on('data', (chunk: Buffer) =>
+    output.push(chunk.toString('utf8')),
+  );
+  child.stderr?.on('data', (chunk: Buffer) =>
+    output.push(chunk.toString('utf8')),
+  );
   const url = `http://127.0.0.1:${env.PORT}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) {
-      throw new Error(`gateway process exited with ${child.exitCode}: ${output.join('')}`);
+      throw new Error(
+        `gateway process exited with ${child.exitCode}: ${output.join('')}`,
+      );
     }
     try {
       await fetch(`${url}/oauth/callback`, { method: 'HEAD' });
@@ -32,7 +40,9 @@ export async function startGatewayProcess(env: Record<string, string>): Promise<
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`gateway process did not answer within 30 s: ${output.join('')}`);
+        throw new Error(
+          `gateway process did not answer within 30 s: ${output.join('')}`,
+        );
       }
       await sleep(100);
     }

@@ -9,8 +9,12 @@ export interface InstallResult {
 }
 
 /** Extracts the name/value pairs a browser would submit from the consent form. */
-export function readConsentForm(html: string): { action: string; fields: Record<string, string> } {
-  const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1] ?? '/oauth/authorize';
+export function readConsentForm(html: string): {
+  action: string;
+  fields: Record<string, string>;
+} {
+  const action =
+    /<form[^>]*action="([^"]+)"/.exec(html)?.[1] ?? '/oauth/authorize';
   const fields: Record<string, string> = {};
   for (const match of html.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
     const name = /name="([^"]+)"/.exec(match[0])?.[1];
@@ -19,7 +23,9 @@ export function readConsentForm(html: string): { action: string; fields: Record<
       fields[name] = decodeEntities(value);
     }
   }
-  for (const match of html.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+  for (const match of html.matchAll(
+    /<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g,
+  )) {
     const selected = /<option[^>]*value="([^"]*)"[^>]*selected/.exec(match[2]);
     const first = /<option[^>]*value="([^"]*)"/.exec(match[2]);
     fields[match[1]] = decodeEntities((selected ?? first)?.[1] ?? '');
@@ -45,19 +51,30 @@ function cookieFrom(response: Response): string {
 }
 
 /** The steps of a browser install, exposed so tests can tamper between them. */
-export async function beginInstall(stack: Pick<TestStack, 'url'>): Promise<{ consentUrl: string; cookie: string }> {
-  const start = await fetch(`${stack.url}/oauth/authorize`, { redirect: 'manual' });
+export async function beginInstall(
+  stack: Pick<TestStack, 'url'>,
+): Promise<{ consentUrl: string; cookie: string }> {
+  const start = await fetch(`${stack.url}/oauth/authorize`, {
+    redirect: 'manual',
+  });
   if (start.status !== 302) {
     throw new Error(`/oauth/authorize answered ${start.status}`);
   }
 
-  return { consentUrl: start.headers.get('location') ?? '', cookie: cookieFrom(start) };
+  return {
+    consentUrl: start.headers.get('location') ?? '',
+    cookie: cookieFrom(start),
+  };
 }
 
 /** Submits the consent form with optional choices; returns the redirect back to the gateway. */
 export async function submitConsent(
   consentUrl: string,
-  choice: { companyId?: number; userId?: number; decision?: 'allow' | 'deny' } = {},
+  choice: {
+    companyId?: number;
+    userId?: number;
+    decision?: 'allow' | 'deny';
+  } = {},
 ): Promise<string> {
   const consent = await fetch(consentUrl);
   const html = await consent.text();
@@ -76,7 +93,9 @@ export async function submitConsent(
     redirect: 'manual',
   });
   if (submitted.status !== 302) {
-    throw new Error(`consent form answered ${submitted.status}: ${await submitted.text()}`);
+    throw new Error(
+      `consent form answered ${submitted.status}: ${await submitted.text()}`,
+    );
   }
 
   return submitted.headers.get('location') ?? '';
@@ -88,32 +107,50 @@ export async function installThroughConsent(
   choice: { companyId?: number; userId?: number } = {},
 ): Promise<InstallResult> {
   const companies = stack.sandbox.companies();
-  const company = companies.find((c) => c.id === choice.companyId) ?? companies[0];
+  const company =
+    companies.find((c) => c.id === choice.companyId) ?? companies[0];
   const userId = choice.userId ?? company.users[0].id;
   const { consentUrl, cookie } = await beginInstall(stack);
-  const callbackUrl = await submitConsent(consentUrl, { companyId: company.id, userId });
-  const callback = await fetch(callbackUrl, { headers: { cookie }, redirect: 'manual' });
+  const callbackUrl = await submitConsent(consentUrl, {
+    companyId: company.id,
+    userId,
+  });
+  const callback = await fetch(callbackUrl, {
+    headers: { cookie },
+    redirect: 'manual',
+  });
   const page = await callback.text();
 
   return { companyId: company.id, userId, status: callback.status, page };
 }
 
 /** GET with the admin key (or another bearer credential). */
-export function getAs(stack: TestStack, path: string, credential = stack.adminKey, headers: Record<string, string> = {}): Promise<Response> {
+export function getAs(
+  stack: TestStack,
+  path: string,
+  credential = stack.adminKey,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(`${stack.url}${path}`, {
     headers: { authorization: `Bearer ${credential}`, ...headers },
   });
 }
 
 /** Calls a sandbox control. */
-export async function control<T = unknown>(stack: { sandbox: { oauthUrl: string } }, path: string, body?: unknown): Promise<T> {
+export async function control<T = unknown>(
+  stack: { sandbox: { oauthUrl: string } },
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const response = await fetch(`${stack.sandbox.oauthUrl}/_sandbox/${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) {
-    throw new Error(`sandbox control ${path} answered ${response.status}: ${await response.text()}`);
+    throw new Error(
+      `sandbox control ${path} answered ${response.status}: ${await response.text()}`,
+    );
   }
 
   return (await response.json()) as T;

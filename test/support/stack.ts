@@ -6,7 +6,11 @@ import { type GatewayConfig } from '../../src/config/gateway-config';
 import { loadConfig } from '../../src/config/load-config';
 import { createGatewayApp } from '../../src/create-app';
 import { findFreePort } from '../../src/database/embedded-database';
-import { type SandboxHandle, type SandboxOptions, startSandbox } from '../../src/sandbox/sandbox';
+import {
+  type SandboxHandle,
+  type SandboxOptions,
+  startSandbox,
+} from '../../src/sandbox/sandbox';
 import { createTestDatabase } from './database';
 
 export const TEST_CLIENT_ID = 'test-client-id';
@@ -60,11 +64,15 @@ export function gatewayEnvironment(
   };
 }
 
-export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+export async function startStack(
+  options: StackOptions = {},
+): Promise<TestStack> {
   const port = await findFreePort();
   const logs: string[] = [];
   const sandboxLog = (level: string) => (fields: object, message?: string) => {
-    logs.push(JSON.stringify({ source: 'sandbox', level, ...fields, msg: message }));
+    logs.push(
+      JSON.stringify({ source: 'sandbox', level, ...fields, msg: message }),
+    );
   };
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
@@ -78,10 +86,19 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
         redirectUri: `http://127.0.0.1:${port}/oauth/callback`,
       },
       webhookRetryDelaysMs: [50, 100, 200],
-      logger: { info: sandboxLog('info'), warn: sandboxLog('warn'), error: sandboxLog('error') },
+      logger: {
+        info: sandboxLog('info'),
+        warn: sandboxLog('warn'),
+        error: sandboxLog('error'),
+      },
       ...options.sandbox,
     }));
-  const env = gatewayEnvironment(port, databaseUrl, sandbox.oauthUrl, options.env);
+  const env = gatewayEnvironment(
+    port,
+    databaseUrl,
+    sandbox.oauthUrl,
+    options.env,
+  );
   const { config } = loadConfig(env);
   const app = await createGatewayApp(config, {
     logStream: new Writable({

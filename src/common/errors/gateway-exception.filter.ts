@@ -42,7 +42,9 @@ export class GatewayExceptionFilter implements ExceptionFilter {
 
     const body = this.toEnvelope(exception, request);
     if (exception instanceof GatewayException) {
-      for (const [name, value] of Object.entries(exception.extra.headers ?? {})) {
+      for (const [name, value] of Object.entries(
+        exception.extra.headers ?? {},
+      )) {
         response.setHeader(name, value);
       }
     }
@@ -75,7 +77,9 @@ export class GatewayExceptionFilter implements ExceptionFilter {
         envelope: {
           success: false,
           error: describeHttpException(exception, request),
-          code: CODE_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'forbidden'),
+          code:
+            CODE_BY_STATUS[status] ??
+            (status >= 500 ? 'internal_error' : 'forbidden'),
         },
       };
     }
@@ -99,13 +103,16 @@ export class GatewayExceptionFilter implements ExceptionFilter {
   }
 }
 
-function describeHttpException(exception: HttpException, request: Request): string {
+function describeHttpException(
+  exception: HttpException,
+  request: Request,
+): string {
   if (exception.getStatus() === 404) {
     return `Route not found: ${request.method} ${request.path}`;
   }
   const response = exception.getResponse();
   if (typeof response === 'object' && response && 'message' in response) {
-    const message = (response as { message: unknown }).message;
+    const message = response.message;
 
     return Array.isArray(message) ? message.join('; ') : String(message);
   }

@@ -1,5 +1,8 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { type FieldProblem, ValidationFailedException } from './gateway.exception';
+import {
+  type FieldProblem,
+  ValidationFailedException,
+} from './gateway.exception';
 
 /**
  * The global pipe: whitelists and transforms DTOs and answers 400
