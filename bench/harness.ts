@@ -49,6 +49,7 @@ export async function startGateway(
   settings: GatewaySettings,
   port: number,
   name: string,
+  extraEnvironment: Record<string, string> = {},
 ): Promise<GatewayProcess> {
   const log = createWriteStream(join(settings.logDirectory, `${name}.log`));
   const child = spawn(
@@ -69,6 +70,7 @@ export async function startGateway(
         TOKEN_ENCRYPTION_KEYS: settings.encryptionKeys,
         ADMIN_API_KEY: settings.adminKey,
         LOG_LEVEL: 'info',
+        ...extraEnvironment,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },

@@ -119,9 +119,31 @@ async function main(): Promise<void> {
       monitor,
       database.name,
     );
-    const memory = await measureMemory(gateway, settings, db, upstream.origin);
 
+    // The logging share of the overhead: the same build with request logs off.
+    const quiet = await startGateway(
+      settings,
+      await findFreePort(),
+      'gateway-quiet',
+      {
+        LOG_LEVEL: 'warn',
+      },
+    );
+    const quietRow = await measureOverheadAt(
+      quiet,
+      bare.url,
+      settings,
+      16,
+    ).finally(() => quiet.stop());
+
+    // A fresh process, so that memory left over from the load above does not count.
     gateways.push(await startGateway(settings, ports[1], 'gateway-2'));
+    const memory = await measureMemory(
+      gateways[1],
+      settings,
+      db,
+      upstream.origin,
+    );
     gateways.push(await startGateway(settings, ports[2], 'gateway-3'));
     const storm = await measureStorm(gateways, settings, sandbox);
     const pacing = await measurePacing(gateway, settings, sandbox);
@@ -130,6 +152,7 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - startedAt) / 1000;
     await writeReport({
       overhead,
+      quietRow,
       queries,
       memory,
       storm,
@@ -162,43 +185,47 @@ async function measureOverhead(
   bareUrl: string,
   settings: GatewaySettings,
 ): Promise<OverheadRow[]> {
-  const path = () => `/companies/${OVERHEAD_COMPANY}/api/v1/leads?limit=10`;
-  const headers = { authorization: `Bearer ${settings.adminKey}` };
-  // Warm both (JIT, connection pools, the installation cache and the pacer).
-  await runLoad({
-    origin: bareUrl,
-    path,
-    headers,
-    concurrency: 8,
-    maxRequests: 1000,
-    maxSeconds: 10,
-  });
-  await runLoad({
-    origin: gateway.url,
-    path,
-    headers,
-    concurrency: 8,
-    maxRequests: 1000,
-    maxSeconds: 10,
-  });
   const rows: OverheadRow[] = [];
   for (const concurrency of CONCURRENCIES) {
-    const load = {
-      path,
-      headers,
-      concurrency,
-      maxRequests: concurrency === 1 ? 2000 : 5000,
-      maxSeconds: 8,
-    };
-    const bare = await runLoad({ origin: bareUrl, ...load });
-    const viaGateway = await runLoad({ origin: gateway.url, ...load });
-    log(
-      `overhead c=${concurrency}: bare ${fixed(bare.throughput, 0)}/s, gateway ${fixed(viaGateway.throughput, 0)}/s`,
-    );
-    rows.push({ concurrency, bare, gateway: viaGateway });
+    rows.push(await measureOverheadAt(gateway, bareUrl, settings, concurrency));
   }
 
   return rows;
+}
+
+/** The bare proxy, then the gateway, at one concurrency, each warmed first. */
+async function measureOverheadAt(
+  gateway: GatewayProcess,
+  bareUrl: string,
+  settings: GatewaySettings,
+  concurrency: number,
+): Promise<OverheadRow> {
+  const path = () => `/companies/${OVERHEAD_COMPANY}/api/v1/leads?limit=10`;
+  const headers = { authorization: `Bearer ${settings.adminKey}` };
+  // Warm-up: JIT, connection pools, the installation cache and the pacer.
+  const warm = {
+    path,
+    headers,
+    concurrency: 8,
+    maxRequests: 500,
+    maxSeconds: 5,
+  };
+  await runLoad({ origin: bareUrl, ...warm });
+  await runLoad({ origin: gateway.url, ...warm });
+  const load = {
+    path,
+    headers,
+    concurrency,
+    maxRequests: concurrency === 1 ? 2000 : 5000,
+    maxSeconds: 8,
+  };
+  const bare = await runLoad({ origin: bareUrl, ...load });
+  const viaGateway = await runLoad({ origin: gateway.url, ...load });
+  log(
+    `overhead c=${concurrency}: bare ${fixed(bare.throughput, 0)}/s, gateway ${fixed(viaGateway.throughput, 0)}/s`,
+  );
+
+  return { concurrency, bare, gateway: viaGateway };
 }
 
 interface QueryFigures {
@@ -372,7 +399,7 @@ async function sandboxControl<T>(
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!response.ok) {
-    throw new Error(`sandbox control ${path} answered ${response.status}`);
+    throw new Error(`sandbox control ${path} failed with status ${response.status}`);
   }
 
   return (await response.json()) as T;
@@ -439,7 +466,7 @@ async function measureStorm(
     { companyId },
   );
   if (install.status !== 200) {
-    throw new Error(`install through consent answered ${install.status}`);
+    throw new Error(`install through consent failed: the callback returned status ${install.status}`);
   }
   await sandboxControl(sandbox, 'rate-limit', {
     burst: 100_000,
@@ -631,6 +658,7 @@ async function measureAll(
 
 interface Figures {
   overhead: OverheadRow[];
+  quietRow: OverheadRow;
   queries: QueryFigures;
   memory: MemoryFigures;
   storm: StormFigures;
@@ -666,17 +694,25 @@ async function writeReport(figures: Figures): Promise<void> {
     'bench/bare-proxy.ts (node:http plus an undici pool, no auth, routing, validation or logging)',
     'in front of the same upstream (bench/fast-upstream.ts). Closed-loop load from bench/load.ts',
     '(undici, keep-alive), up to 5,000 requests or 8 s per cell. Targets: throughput ratio ≥ 0.8,',
-    'added p50 ≤ 1 ms, added p99 ≤ 5 ms.',
+    'added p50 ≤ 1 ms, added p99 ≤ 5 ms. The LOG_LEVEL=warn row is a separate gateway process',
+    'without per-request log lines, to show what request logging costs.',
     '',
     '| Concurrency | Bare req/s | Gateway req/s | Ratio | Bare p50 / p99 ms | Gateway p50 / p99 ms | Added p50 / p99 ms | Failures |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
-  for (const row of overhead) {
+  const labelled: [string, OverheadRow][] = [
+    ...overhead.map((row): [string, OverheadRow] => [
+      String(row.concurrency),
+      row,
+    ]),
+    [`${figures.quietRow.concurrency}, LOG_LEVEL=warn`, figures.quietRow],
+  ];
+  for (const [label, row] of labelled) {
     const ratio = row.gateway.throughput / row.bare.throughput;
     const addedP50 = row.gateway.p50Ms - row.bare.p50Ms;
     const addedP99 = row.gateway.p99Ms - row.bare.p99Ms;
     lines.push(
-      `| ${row.concurrency} | ${fixed(row.bare.throughput, 0)} | ${fixed(row.gateway.throughput, 0)} | ${fixed(ratio)} (${verdict(ratio >= 0.8)}) | ${fixed(row.bare.p50Ms)} / ${fixed(row.bare.p99Ms)} | ${fixed(row.gateway.p50Ms)} / ${fixed(row.gateway.p99Ms)} | ${fixed(addedP50)} (${verdict(addedP50 <= 1)}) / ${fixed(addedP99)} (${verdict(addedP99 <= 5)}) | ${row.gateway.failures} |`,
+      `| ${label} | ${fixed(row.bare.throughput, 0)} | ${fixed(row.gateway.throughput, 0)} | ${fixed(ratio)} (${verdict(ratio >= 0.8)}) | ${fixed(row.bare.p50Ms)} / ${fixed(row.bare.p99Ms)} | ${fixed(row.gateway.p50Ms)} / ${fixed(row.gateway.p99Ms)} | ${fixed(addedP50)} (${verdict(addedP50 <= 1)}) / ${fixed(addedP99)} (${verdict(addedP99 <= 5)}) | ${row.gateway.failures} |`,
     );
   }
   lines.push(
@@ -726,8 +762,8 @@ async function writeReport(figures: Figures): Promise<void> {
     '## Memory with 10,000 installations',
     '',
     `${MEMORY_INSTALLATIONS} installations inserted, each touched once through the proxy`,
-    '(concurrency 32), then the RSS of the gateway process from /proc. Baseline: the RSS of the',
-    'same process after the earlier phases, before the touches. Target: < 200 MB.',
+    '(concurrency 32), then the RSS of the gateway process from /proc. The process is started',
+    'for this phase; the baseline is its RSS once ready, before the touches. Target: < 200 MB.',
     '',
     `- RSS before: ${mb(memory.rssBeforeBytes)} MB, after: **${mb(memory.rssAfterBytes)} MB** (${verdict(memory.rssAfterBytes < 200 * 1024 * 1024)}), ratio ${fixed(memory.rssAfterBytes / memory.rssBeforeBytes)}`,
     `- V8 heap used (from /metrics): ${mb(memory.heapBeforeBytes)} MB before, ${mb(memory.heapAfterBytes)} MB after; installations in the cache: ${memory.cachedInstallations}`,
