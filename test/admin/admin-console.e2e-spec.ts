@@ -182,6 +182,56 @@ describeWithBrowser('admin console in headless Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('lists a delivered webhook event', async () => {
+    const companyId = stack.sandbox.companies()[0].id;
+    const subscribed = await fetch(
+      `${stack.url}/companies/${companyId}/api/v1/webhooks`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${stack.adminKey}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          event_action: 'change',
+          event_object: 'deal',
+          name: 'console',
+        }),
+      },
+    );
+    expect(subscribed.status).toBe(201);
+    const emitted = await control<{ eventId: string; deliveries: number }>(
+      stack,
+      'events',
+      {
+        companyId,
+        object: 'deal',
+        action: 'change',
+      },
+    );
+    expect(emitted.deliveries).toBe(1);
+    // Delivery is asynchronous, so wait until the gateway has stored the event.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const count = await stack.db.query(
+        'SELECT count(*) AS count FROM webhook_events',
+      );
+      if (Number(count.rows[0].count) > 0) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    await page.getByRole('tab', { name: 'Webhook events' }).click();
+    const row = page
+      .locator('#webhook-events-table tbody tr')
+      .filter({ hasText: 'deal' });
+    await row.waitFor();
+
+    expect(await row.textContent()).toContain(String(companyId));
+    expect(await row.textContent()).toContain('change');
+    expect(pageErrors).toEqual([]);
+  });
+
   it('creates an API key and shows it once', async () => {
     await page.getByRole('tab', { name: 'API keys' }).click();
     await page.fill('#api-key-name', 'reporting service');
