@@ -20,9 +20,10 @@ import {
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { type Caller } from '../auth/caller';
 import { ADMIN_AUTH_DESCRIPTION } from './admin-installations.controller';
+import { ApiPageResponse } from './api-page-response';
 import { AdminApiKeysService } from './admin-api-keys.service';
 import { CurrentCaller, UuidParamPipe } from './admin-request';
-import { type ApiKeyView, CreatedApiKeyView } from './admin-views';
+import { ApiKeyView, CreatedApiKeyView } from './admin-views';
 import { CreateApiKeyBody } from './dto/create-api-key.body';
 import { PageQuery } from './dto/page.query';
 import { type Page } from './pagination';
@@ -55,6 +56,7 @@ export class AdminApiKeysController {
     summary: 'List service API keys, newest first',
     description: ADMIN_AUTH_DESCRIPTION,
   })
+  @ApiPageResponse(ApiKeyView)
   list(@Query() query: PageQuery): Promise<Page<ApiKeyView>> {
     return this.apiKeys.list(query);
   }

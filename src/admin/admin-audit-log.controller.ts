@@ -9,7 +9,8 @@ import {
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuditLogService } from '../audit/audit-log.service';
 import { ADMIN_AUTH_DESCRIPTION } from './admin-installations.controller';
-import { type AuditLogEntryView, toAuditLogEntryView } from './admin-views';
+import { AuditLogEntryView, toAuditLogEntryView } from './admin-views';
+import { ApiPageResponse } from './api-page-response';
 import { ListAuditLogQuery } from './dto/list-audit-log.query';
 import {
   decodeCursor,
@@ -32,6 +33,7 @@ export class AdminAuditLogController {
     summary: 'List audit log entries, newest first',
     description: ADMIN_AUTH_DESCRIPTION,
   })
+  @ApiPageResponse(AuditLogEntryView)
   async list(
     @Query() query: ListAuditLogQuery,
   ): Promise<Page<AuditLogEntryView>> {

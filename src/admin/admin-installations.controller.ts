@@ -19,6 +19,7 @@ import {
 } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { type Caller } from '../auth/caller';
+import { ApiPageResponse } from './api-page-response';
 import { AdminInstallationsService } from './admin-installations.service';
 import { CurrentCaller, UuidParamPipe } from './admin-request';
 import {
@@ -46,6 +47,7 @@ export class AdminInstallationsController {
     summary: 'List installations, newest first',
     description: ADMIN_AUTH_DESCRIPTION,
   })
+  @ApiPageResponse(InstallationSchema)
   list(
     @Query() query: ListInstallationsQuery,
   ): Promise<Page<InstallationView>> {

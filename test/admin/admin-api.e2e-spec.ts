@@ -746,6 +746,29 @@ describe('admin API', () => {
         expect(operation.tags).toContain('admin');
       }
       expect(document.paths['/admin']).toBeUndefined();
+      const listSchema =
+        document.paths['/admin/installations'].get.responses['200'].content[
+          'application/json'
+        ].schema;
+      expect(listSchema.properties.data.items.$ref).toBe(
+        '#/components/schemas/InstallationView',
+      );
+      expect(listSchema.properties.nextCursor.nullable).toBe(true);
+      const installationFields = Object.keys(
+        document.components.schemas.InstallationView.properties,
+      );
+      expect(installationFields).toContain('lastRefreshOutcome');
+      expect(
+        installationFields.filter((name) =>
+          /token(?!ExpiresAt)|cipher/i.test(name),
+        ),
+      ).toEqual([]);
+      expect(
+        document.components.schemas.CreatedApiKeyView.properties.key,
+      ).toBeDefined();
+      expect(
+        document.components.schemas.ApiKeyView.properties.key,
+      ).toBeUndefined();
     });
 
     it('serves Swagger UI at /docs', async () => {
