@@ -390,6 +390,33 @@ describe('admin API', () => {
       });
     });
 
+    it('marks revocation pending when Pipedrive fails', async () => {
+      const pendingId = await install(0, 1);
+      await control(stack, 'faults', {
+        status: 503,
+        times: 1,
+        path: '/oauth/revoke',
+      });
+
+      const response = await call(
+        'POST',
+        `/admin/installations/${pendingId}/revoke`,
+      );
+
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        id: pendingId,
+        status: 'revoked',
+        revokedAtPipedrive: false,
+        revocationPending: true,
+      });
+      const entries = await auditEntries('installation.revoke', pendingId);
+      expect(entries[0]).toMatchObject({
+        outcome: 'success',
+        detail: { revokedAtPipedrive: false },
+      });
+    });
+
     it('answers 409 when refreshing a revoked installation', async () => {
       const response = await call(
         'POST',

@@ -166,6 +166,24 @@ describeWithBrowser('admin console in headless Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('erases an installation after confirmation', async () => {
+    const hostileRow = page.locator('tr[data-company-id="777001"]');
+    await hostileRow.click();
+    await page.locator('#installation-detail .badge.uninstalled').waitFor();
+
+    const erasePrompt = acceptNextDialog(page);
+    await page.click('#action-erase');
+
+    expect(await erasePrompt).toContain('Erase installation');
+    await page.locator('#notice').getByText('Installation erased.').waitFor();
+    await hostileRow.waitFor({ state: 'detached' });
+    const remaining = await stack.db.query(
+      'SELECT count(*) AS count FROM installations WHERE company_id = 777001',
+    );
+    expect(Number(remaining.rows[0].count)).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows both actions in the audit log tab', async () => {
     await page.getByRole('tab', { name: 'Audit log' }).click();
     await page
@@ -177,6 +195,12 @@ describeWithBrowser('admin console in headless Chromium', () => {
       await page
         .locator('#audit-log-table')
         .getByText('installation.refresh')
+        .count(),
+    ).toBe(1);
+    expect(
+      await page
+        .locator('#audit-log-table')
+        .getByText('installation.erase')
         .count(),
     ).toBe(1);
     expect(pageErrors).toEqual([]);
