@@ -46,26 +46,6 @@ export class ApiKeysService {
     return { record: await this.keys.findOneByOrFail({ id: record.id }), key };
   }
 
-  list(options: {
-    limit: number;
-    after?: { createdAt: Date; id: string };
-  }): Promise<ApiKey[]> {
-    const query = this.keys
-      .createQueryBuilder('key')
-      .orderBy('key.createdAt', 'ASC')
-      .addOrderBy('key.id', 'ASC')
-      .take(options.limit);
-    if (options.after) {
-      query.where('(key.createdAt, key.id) > (:createdAt, :id)', options.after);
-    }
-
-    return query.getMany();
-  }
-
-  findById(id: string): Promise<ApiKey | null> {
-    return this.keys.findOneBy({ id });
-  }
-
   /** Returns false when the key does not exist or was revoked already. */
   async revoke(id: string): Promise<boolean> {
     const result = await this.keys.update(
