@@ -215,13 +215,11 @@ export class InstallationsService {
 
   /** Retries revocations that failed earlier; returns how many succeeded. */
   async retryPendingRevocations(limit = 50): Promise<number> {
-    const pending = await this.dataSource
-      .getRepository(Installation)
-      .find({
-        where: { revocationPending: true },
-        take: limit,
-        select: { id: true },
-      });
+    const pending = await this.dataSource.getRepository(Installation).find({
+      where: { revocationPending: true },
+      take: limit,
+      select: { id: true },
+    });
     let succeeded = 0;
     for (const { id } of pending) {
       const token = await this.dataSource.transaction(async (manager) => {

@@ -39,7 +39,9 @@ interface ParsedOrigin {
 function parsePattern(pattern: string): OriginPattern {
   const match = /^(https?):\/\/([^/:]+)(?::(\d+|\*))?\/?$/.exec(pattern.trim());
   if (!match) {
-    throw new Error(`Invalid allowlist origin "${pattern}": use scheme://host[:port]`);
+    throw new Error(
+      `Invalid allowlist origin "${pattern}": use scheme://host[:port]`,
+    );
   }
   const [, protocol, host, port] = match;
 
@@ -66,7 +68,10 @@ function parseOrigin(value: string): ParsedOrigin | null {
     (url.pathname === '/' || url.pathname === '') &&
     !url.search &&
     !url.hash &&
-    !value.trim().replace(/^https?:\/\/[^/]+/, '').replace(/^\/$/, '');
+    !value
+      .trim()
+      .replace(/^https?:\/\/[^/]+/, '')
+      .replace(/^\/$/, '');
   if (!bare) {
     return null;
   }

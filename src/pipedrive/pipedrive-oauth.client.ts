@@ -14,10 +14,7 @@ export interface TokenGrant {
 }
 
 export type OAuthFailureKind =
-  | 'invalid_grant'
-  | 'invalid_client'
-  | 'invalid_request'
-  | 'transient';
+  'invalid_grant' | 'invalid_client' | 'invalid_request' | 'transient';
 
 /**
  * A failed call to Pipedrive's OAuth server. `transient` covers network
@@ -56,11 +53,17 @@ export class PipedriveOAuthClient {
   }
 
   refresh(refreshToken: string): Promise<TokenGrant> {
-    return this.grant({ grant_type: 'refresh_token', refresh_token: refreshToken });
+    return this.grant({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+    });
   }
 
   /** Revokes a token; Pipedrive answers 200 for unknown tokens too (RFC 7009). */
-  async revoke(token: string, hint: 'refresh_token' | 'access_token'): Promise<void> {
+  async revoke(
+    token: string,
+    hint: 'refresh_token' | 'access_token',
+  ): Promise<void> {
     const response = await this.post('/oauth/revoke', {
       token,
       token_type_hint: hint,
@@ -86,13 +89,11 @@ export class PipedriveOAuthClient {
       );
     }
     const grant: TokenGrant = {
-      accessToken: String(body.access_token ?? ''),
-      refreshToken: String(body.refresh_token ?? ''),
-      scopes: String(body.scope ?? '')
-        .split(/[ ,]+/)
-        .filter(Boolean),
+      accessToken: stringField(body.access_token),
+      refreshToken: stringField(body.refresh_token),
+      scopes: stringField(body.scope).split(/[ ,]+/).filter(Boolean),
       expiresInSeconds: Number(body.expires_in ?? 0),
-      apiDomain: String(body.api_domain ?? ''),
+      apiDomain: stringField(body.api_domain),
     };
     if (!grant.accessToken || !grant.refreshToken || !grant.apiDomain) {
       throw new OAuthServerError(
@@ -113,7 +114,9 @@ export class PipedriveOAuthClient {
     form: Record<string, string>,
   ): Promise<{ status: number; text: string }> {
     const { clientId, clientSecret, oauthUrl } = this.config.pipedrive;
-    const credentials = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
+    const credentials = Buffer.from(`${clientId}:${clientSecret}`).toString(
+      'base64',
+    );
     try {
       const response = await request(`${oauthUrl}${path}`, {
         method: 'POST',
@@ -142,7 +145,16 @@ export class PipedriveOAuthClient {
   }
 }
 
-function classify(status: number, text: string, operation: string): OAuthServerError {
+/** A string field of a JSON answer, or '' when absent or of another type. */
+function stringField(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function classify(
+  status: number,
+  text: string,
+  operation: string,
+): OAuthServerError {
   const lower = text.toLowerCase();
   const summary = summarise(text);
   if (status >= 500 || status === 429) {
