@@ -77,7 +77,7 @@ describe('refresh storm across processes', () => {
       sandbox,
     });
     const credential = adminKey;
-    // Warm every process's cache, so each holds the token that is about to expire.
+    // Warm every process's cache, so each caches the token that is about to expire.
     for (const gateway of gateways) {
       const warm = await fetch(
         `${gateway.url}/companies/${companyId}/api/v1/leads?limit=1`,

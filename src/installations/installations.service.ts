@@ -13,7 +13,7 @@ import { InstallationNotifier } from './installation-notifier';
 import { refreshTokenContext, TOKEN_COLUMNS } from './installation-snapshot';
 import { TokenRefresher } from './token-refresher.service';
 
-/** What `GET /api/v1/users/me` says about the user who installed. */
+/** The installing user, as `GET /api/v1/users/me` returns it. */
 export interface InstallerProfile {
   companyId: number;
   userId: number;
@@ -172,9 +172,8 @@ export class InstallationsService {
   /**
    * Revokes the refresh token at Pipedrive (which uninstalls the app for
    * that user), then erases the tokens. The installation is marked revoked
-   * first, so local use stops even when Pipedrive cannot be reached; the
-   * encrypted refresh token is then kept only so that `retryPendingRevocations`
-   * can finish the job.
+   * first, so local use stops even when Pipedrive cannot be reached. The
+   * encrypted refresh token is then kept only for `retryPendingRevocations`.
    */
   async revoke(
     installationId: string,

@@ -3,7 +3,7 @@ import { request } from 'undici';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { type GatewayConfig } from '../config/gateway-config';
 
-/** Pipedrive's answer to both the code and the refresh grant. */
+/** Pipedrive's response to both the code and the refresh grant. */
 export interface TokenGrant {
   accessToken: string;
   refreshToken: string;
@@ -18,7 +18,7 @@ export type OAuthFailureKind =
 
 /**
  * A failed call to Pipedrive's OAuth server. `transient` covers network
- * errors, timeouts and 5xx; the other kinds are Pipedrive's 4xx answers.
+ * errors, timeouts and 5xx; the other kinds are Pipedrive's 4xx responses.
  * The message never contains a token or secret.
  */
 export class OAuthServerError extends Error {
@@ -59,7 +59,7 @@ export class PipedriveOAuthClient {
     });
   }
 
-  /** Revokes a token; Pipedrive answers 200 for unknown tokens too (RFC 7009). */
+  /** Revokes a token. Pipedrive returns 200 for unknown tokens too (RFC 7009). */
   async revoke(
     token: string,
     hint: 'refresh_token' | 'access_token',
@@ -145,7 +145,7 @@ export class PipedriveOAuthClient {
   }
 }
 
-/** A string field of a JSON answer, or '' when absent or of another type. */
+/** Returns a JSON string field, or '' when it is missing or not a string. */
 function stringField(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }

@@ -11,7 +11,7 @@ export interface GatewayProcess {
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
-/** Starts `node dist/src/main.js` with the given environment and waits until it answers HTTP. */
+/** Starts `node dist/src/main.js` with the given environment and waits until it accepts HTTP requests. */
 export async function startGatewayProcess(
   env: Record<string, string>,
 ): Promise<GatewayProcess> {

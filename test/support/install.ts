@@ -50,7 +50,7 @@ function cookieFrom(response: Response): string {
     .join('; ');
 }
 
-/** The steps of a browser install, exposed so tests can tamper between them. */
+/** Starts a browser install; tests may tamper with its steps in between. */
 export async function beginInstall(
   stack: Pick<TestStack, 'url'>,
 ): Promise<{ consentUrl: string; cookie: string }> {
