@@ -178,10 +178,10 @@ export class InstallationsService {
   async revoke(
     installationId: string,
   ): Promise<{ revokedAtPipedrive: boolean } | null> {
-    const refreshToken = await this.dataSource.transaction(async (manager) => {
+    const marked = await this.dataSource.transaction(async (manager) => {
       const row = await this.lockWithTokens(manager, installationId);
       if (!row) {
-        return undefined;
+        return null;
       }
       const token = row.refreshTokenCiphertext
         ? this.decryptRefreshToken(row)
@@ -193,13 +193,14 @@ export class InstallationsService {
       row.revision += 1;
       await manager.getRepository(Installation).save(row);
       await this.notify(manager, row);
-      this.emitDeactivated(row, 'revoked');
 
-      return token;
+      return { row, token };
     });
-    if (refreshToken === undefined) {
+    if (!marked) {
       return null;
     }
+    this.emitDeactivated(marked.row, 'revoked');
+    const refreshToken = marked.token;
     if (refreshToken === null) {
       return { revokedAtPipedrive: false };
     }
