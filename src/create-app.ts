@@ -5,6 +5,7 @@ import { type Writable } from 'node:stream';
 import cookieParser from 'cookie-parser';
 import { json, raw, urlencoded, type Request } from 'express';
 import { Logger } from 'nestjs-pino';
+import { StartupQuietLogger } from './common/logging/startup-quiet.logger';
 import { setupOpenApi } from './admin/openapi';
 import { AppModule } from './app.module';
 import { GatewayExceptionFilter } from './common/errors/gateway-exception.filter';
@@ -41,7 +42,7 @@ export async function createGatewayApp(
       abortOnError: false,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new StartupQuietLogger(app.get(Logger)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(cookieParser());
