@@ -18,13 +18,59 @@ const SYSTEM_CLOCK: PacerClock = {
   sleep: (ms) => sleep(ms, undefined, { ref: false }),
 };
 
+/** A request counted in the window; `at` moves as described on `Bucket`. */
 interface Send {
-  /**
-   * Planned send time, moved to the actual send time once the wait is over
-   * and to a response time once a response has arrived.
-   */
   at: number;
-  answered: boolean;
+}
+
+/**
+ * Times in ascending order with a moving head, so dropping the oldest is
+ * O(1); the backing array is compacted once half of it is dropped.
+ */
+class TimeQueue<T extends { at: number }> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  first(): T | undefined {
+    return this.items[this.head];
+  }
+
+  last(): T | undefined {
+    return this.length > 0 ? this.items[this.items.length - 1] : undefined;
+  }
+
+  at(index: number): T {
+    return this.items[this.head + index];
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  shift(): T | undefined {
+    const item = this.items[this.head];
+    if (item === undefined) {
+      return undefined;
+    }
+    this.head++;
+    if (this.head > 64 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+
+    return item;
+  }
+
+  /** Drops items whose time is at or before `time`. */
+  dropUntil(time: number): void {
+    while (this.length > 0 && this.items[this.head].at <= time) {
+      this.shift();
+    }
+  }
 }
 
 interface Bucket {
@@ -34,8 +80,15 @@ interface Bucket {
   /** Resolves when the first request's response arrives. */
   probe: Promise<void> | null;
   endProbe: (() => void) | null;
-  /** Send or response times within the window, sorted by time. */
-  sends: Send[];
+  /**
+   * Sends without a response yet, by planned send time (moved to the
+   * actual send time once the wait is over).
+   */
+  pending: TimeQueue<Send>;
+  /** Sends whose response arrived, by response time. */
+  answered: TimeQueue<Send>;
+  /** The latest planned send, so that requests go out in arrival order. */
+  lastPlanned: number;
   /** Pipedrive reported no free slot until then. */
   blockedUntil: number;
   lastUsed: number;
@@ -92,7 +145,7 @@ export class RateLimitPacer {
     }
 
     const now = this.clock.now();
-    const send: Send = { at: this.plan(bucket, now), answered: false };
+    const send: Send = { at: this.plan(bucket, now) };
     const waitMs = send.at - now;
     if (waitMs > this.maxWaitMs) {
       throw new RateLimitWaitTooLong(Math.ceil(waitMs / 1000));
@@ -103,7 +156,8 @@ export class RateLimitPacer {
         probeBucket.endProbe = resolve;
       });
     }
-    bucket.sends.push(send);
+    bucket.pending.push(send);
+    bucket.lastPlanned = send.at;
     if (waitMs > 0) {
       await this.clock.sleep(waitMs);
       send.at = Math.max(send.at, this.clock.now());
@@ -136,9 +190,7 @@ export class RateLimitPacer {
     }
     const remaining = Number(headers['x-ratelimit-remaining']);
     const resetSeconds = Number(headers['x-ratelimit-reset']);
-    const ownInWindow = bucket.sends.filter(
-      (send) => send.at > now - this.windowMs,
-    ).length;
+    const ownInWindow = bucket.pending.length + bucket.answered.length;
     if (remaining === 0 && resetSeconds > 0 && ownInWindow < bucket.limit) {
       // Another process shares this token: trust Pipedrive's count.
       bucket.blockedUntil = Math.max(
@@ -166,29 +218,28 @@ export class RateLimitPacer {
    * so a request in flight longer than the window can free a slot early.
    */
   private markAnswered(bucket: Bucket, now: number): void {
-    const send = bucket.sends.find(
-      (entry) => !entry.answered && entry.at <= now,
-    );
-    if (!send) {
+    const oldest = bucket.pending.first();
+    if (!oldest || oldest.at > now) {
       return;
     }
-    send.at = now;
-    send.answered = true;
-    bucket.sends.sort((a, b) => a.at - b.at);
+    bucket.pending.shift();
+    oldest.at = now;
+    bucket.answered.push(oldest);
   }
 
   /** The earliest time at which one more send keeps within the window. */
   private plan(bucket: Bucket, now: number): number {
-    let planned = Math.max(now, bucket.blockedUntil);
-    const last = bucket.sends.at(-1);
-    if (last !== undefined && last.at > planned) {
-      planned = last.at;
-    }
-    if (bucket.sends.length >= bucket.limit) {
-      const oldestInWindow = bucket.sends[bucket.sends.length - bucket.limit];
+    let planned = Math.max(now, bucket.blockedUntil, bucket.lastPlanned);
+    const count = bucket.pending.length + bucket.answered.length;
+    if (count >= bucket.limit) {
+      const oldestInWindow = nthEarliest(
+        bucket.pending,
+        bucket.answered,
+        count - bucket.limit,
+      );
       planned = Math.max(
         planned,
-        oldestInWindow.at + this.windowMs + SAFETY_MARGIN_MS,
+        oldestInWindow + this.windowMs + SAFETY_MARGIN_MS,
       );
     }
 
@@ -203,7 +254,9 @@ export class RateLimitPacer {
         learned: false,
         probe: null,
         endProbe: null,
-        sends: [],
+        pending: new TimeQueue<Send>(),
+        answered: new TimeQueue<Send>(),
+        lastPlanned: 0,
         blockedUntil: 0,
         lastUsed: now,
       };
@@ -214,16 +267,8 @@ export class RateLimitPacer {
     }
     bucket.lastUsed = now;
     const windowStart = now - this.windowMs;
-    let expired = 0;
-    while (
-      expired < bucket.sends.length &&
-      bucket.sends[expired].at <= windowStart
-    ) {
-      expired++;
-    }
-    if (expired > 0) {
-      bucket.sends.splice(0, expired);
-    }
+    bucket.pending.dropUntil(windowStart);
+    bucket.answered.dropUntil(windowStart);
 
     return bucket;
   }
@@ -233,6 +278,29 @@ export class RateLimitPacer {
       if (now - bucket.lastUsed > IDLE_BUCKET_MS && !bucket.probe) {
         this.buckets.delete(key);
       }
+    }
+  }
+}
+
+/** The time of the n-th (0-based) earliest send across both queues. */
+function nthEarliest(
+  first: TimeQueue<Send>,
+  second: TimeQueue<Send>,
+  n: number,
+): number {
+  let i = 0;
+  let j = 0;
+  for (let taken = 0; ; taken++) {
+    const a = i < first.length ? first.at(i).at : Infinity;
+    const b = j < second.length ? second.at(j).at : Infinity;
+    const earliest = Math.min(a, b);
+    if (taken === n) {
+      return earliest;
+    }
+    if (a <= b) {
+      i++;
+    } else {
+      j++;
     }
   }
 }

@@ -311,6 +311,7 @@ describe('generic Pipedrive proxy', () => {
     let server: Server;
     let releaseBody: () => void = () => undefined;
     let acceptEncoding: string | undefined;
+    let endlessClosed: Promise<void> = Promise.resolve();
     const document = JSON.stringify({ success: true, data: { id: 7 } });
 
     beforeAll(async () => {
@@ -323,6 +324,20 @@ describe('generic Pipedrive proxy', () => {
           });
           response.write('first-part;');
           releaseBody = () => response.end('second-part');
+
+          return;
+        }
+        if (request.url === '/api/v1/files/2/download') {
+          response.writeHead(200, {
+            'content-type': 'application/octet-stream',
+          });
+          const timer = setInterval(() => response.write('chunk;'), 10);
+          endlessClosed = new Promise((resolve) =>
+            response.once('close', () => {
+              clearInterval(timer);
+              resolve();
+            }),
+          );
 
           return;
         }
@@ -365,6 +380,19 @@ describe('generic Pipedrive proxy', () => {
         rest += Buffer.from(chunk.value).toString();
       }
       expect(rest).toBe('second-part');
+    });
+
+    it('closes the upstream body when the caller disconnects', async () => {
+      const controller = new AbortController();
+      const response = await call('/api/v1/files/2/download', {
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      await reader.read();
+
+      controller.abort();
+
+      await expect(endlessClosed).resolves.toBeUndefined();
     });
 
     it('passes a gzip body through still compressed', async () => {
