@@ -45,7 +45,8 @@ export async function createGatewayApp(
   app.useLogger(new StartupQuietLogger(app.get(Logger)));
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.use(cookieParser());
+  // Only the OAuth callback reads a cookie (the state's browser binding).
+  app.use('/oauth', cookieParser());
 
   // Webhook deliveries get their own smaller limit; see webhookBodyParser.
   app.use('/webhooks/pipedrive', webhookBodyParser(app.get(GatewayMetrics)));

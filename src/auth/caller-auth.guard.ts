@@ -10,7 +10,7 @@ import { type Request } from 'express';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { type GatewayConfig } from '../config/gateway-config';
-import { constantTimeEquals } from '../crypto/secret-hash';
+import { matchesDigest, sha256Digest } from '../crypto/secret-hash';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { ADMIN_ONLY } from './admin-only.decorator';
 import { API_KEY_PREFIX, ApiKeysService } from './api-keys.service';
@@ -33,14 +33,18 @@ const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
  */
 @Injectable()
 export class CallerAuthGuard implements CanActivate {
+  private readonly adminKeyDigest: Buffer;
+
   constructor(
     private readonly reflector: Reflector,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly apiKeys: ApiKeysService,
     private readonly jwt: ExtensionJwtVerifier,
     private readonly throttle: FailedAuthThrottle,
     private readonly metrics: GatewayMetrics,
-  ) {}
+  ) {
+    this.adminKeyDigest = sha256Digest(config.adminApiKey);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -107,7 +111,7 @@ export class CallerAuthGuard implements CanActivate {
       return this.jwt.verify(credential);
     }
 
-    return constantTimeEquals(credential, this.config.adminApiKey)
+    return matchesDigest(credential, this.adminKeyDigest)
       ? { kind: 'admin' }
       : null;
   }

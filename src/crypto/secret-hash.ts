@@ -14,8 +14,17 @@ export function hmacSha256(key: string | Buffer, value: string): Buffer {
  * neither the content nor the length of the secret leaks through timing.
  */
 export function constantTimeEquals(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a, 'utf8').digest();
-  const right = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(sha256Digest(a), sha256Digest(b));
+}
 
-  return timingSafeEqual(left, right);
+/** Like constantTimeEquals, with the secret's digest computed once beforehand. */
+export function matchesDigest(
+  presented: string,
+  secretDigest: Buffer,
+): boolean {
+  return timingSafeEqual(sha256Digest(presented), secretDigest);
+}
+
+export function sha256Digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
 }
