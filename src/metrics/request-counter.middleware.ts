@@ -26,7 +26,7 @@ export class RequestCounterMiddleware implements NestMiddleware {
 
   use(request: Request, response: Response, next: NextFunction): void {
     // Nest mounts module middleware as a catch-all Express route, so the
-    // route seen here is this middleware's own; a controller route that
+    // route seen here is this middleware's own. A controller route that
     // matches later replaces it.
     const middlewareRoute: unknown = request.route;
     response.once('close', () => {

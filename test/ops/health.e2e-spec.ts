@@ -10,7 +10,7 @@ async function probe(
   return { status: response.status, body: await response.json() };
 }
 
-/** Polls until the probe answers `status` or the deadline passes. */
+/** Polls until the probe returns `status` or the deadline passes. */
 async function waitForStatus(
   stack: TestStack,
   path: string,
