@@ -1,4 +1,11 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  PrimaryColumn,
+} from 'typeorm';
 
 export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
@@ -13,7 +20,15 @@ const bigintAsNumber = {
  * key, and whether it worked. Entries have no foreign keys, so they outlive
  * the installations and keys they name.
  */
+/*
+ * Indexes and constraints below are created by the hand-written migration;
+ * they are declared here with `synchronize: false` so that
+ * `migration:generate` neither drops nor rewrites them.
+ */
 @Entity('audit_log')
+@Check('CHK_audit_log_outcome', `"outcome" IN ('success', 'failure')`)
+@Index('IDX_audit_log_installation', { synchronize: false })
+@Index('IDX_audit_log_action', { synchronize: false })
 export class AuditLogEntry {
   /** Increasing with insertion order; the list is sorted by it. */
   @PrimaryColumn({

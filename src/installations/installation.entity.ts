@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -32,8 +33,18 @@ const bigintAsNumber = {
  * One Pipedrive user's install of the app in one company. Tokens are stored
  * only encrypted, and are not selected unless a query asks for them.
  */
+/*
+ * Indexes and constraints below are created by the hand-written migration;
+ * they are declared here with `synchronize: false` so that
+ * `migration:generate` neither drops nor rewrites them.
+ */
 @Entity('installations')
-@Index(['companyId', 'userId'], { unique: true })
+@Check(
+  'CHK_installations_status',
+  `"status" IN ('active', 'reauthorization_required', 'uninstalled', 'revoked')`,
+)
+@Index('IDX_installations_company_user', { synchronize: false })
+@Index('IDX_installations_status', { synchronize: false })
 export class Installation {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 const bigintAsNumber = {
   to: (value: number | null) => value,
@@ -6,7 +6,15 @@ const bigintAsNumber = {
 };
 
 /** One webhook delivery from Pipedrive, stored once per event id. */
+/*
+ * Indexes and constraints below are created by the hand-written migration;
+ * they are declared here with `synchronize: false` so that
+ * `migration:generate` neither drops nor rewrites them.
+ */
 @Entity('webhook_events')
+@Unique('UQ_webhook_events_company_event', ['companyId', 'eventId'])
+@Index('IDX_webhook_events_received', { synchronize: false })
+@Index('IDX_webhook_events_company_received', { synchronize: false })
 export class WebhookEventRecord {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -51,6 +59,6 @@ export class WebhookEventRecord {
   @Column({ type: 'jsonb' })
   payload: Record<string, unknown>;
 
-  @Column({ name: 'received_at', type: 'timestamptz' })
+  @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt: Date;
 }

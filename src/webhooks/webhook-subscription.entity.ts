@@ -1,7 +1,9 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
+  Index,
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
@@ -28,7 +30,20 @@ const bigintAsNumber = {
  * managed subscriptions deliver to the gateway's own receiver with Basic
  * credentials whose password is stored only as a SHA-256 hash.
  */
+/*
+ * Indexes and constraints below are created by the hand-written migration;
+ * they are declared here with `synchronize: false` so that
+ * `migration:generate` neither drops nor rewrites them.
+ */
 @Entity('webhook_subscriptions')
+@Check(
+  'CHK_webhook_subscriptions_status',
+  `"status" IN ('active', 'deleted', 'uninstalled')`,
+)
+@Check('CHK_webhook_subscriptions_version', `"version" IN ('1.0', '2.0')`)
+@Index('IDX_webhook_subscriptions_identity', { synchronize: false })
+@Index('IDX_webhook_subscriptions_auth_user', { synchronize: false })
+@Index('IDX_webhook_subscriptions_installation', { synchronize: false })
 export class WebhookSubscription {
   @PrimaryGeneratedColumn('uuid')
   id: string;
