@@ -15,6 +15,9 @@ async function main(): Promise<void> {
     );
   }
   const dataDir = resolve(process.env.DATA_DIR ?? './.data');
+  // The gateway's in-process sandbox uses sandbox-state.json in the same
+  // directory, so this one keeps its own file to avoid mixing ports and tokens.
+  const stateFile = join(dataDir, 'sandbox-standalone-state.json');
   const app = {
     clientId: process.env.PIPEDRIVE_CLIENT_ID ?? 'sandbox-client-id',
     clientSecret:
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
   const sandbox = await startSandbox({
     port,
     app,
-    stateFile: join(dataDir, 'sandbox-state.json'),
+    stateFile,
     logger,
   });
 
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
       .map(
         (company) => `  ${company.id} ${company.name}: ${company.apiDomain}`,
       ),
-    `State file: ${join(dataDir, 'sandbox-state.json')}`,
+    `State file: ${stateFile}`,
   ];
   process.stdout.write(lines.join('\n') + '\n');
 

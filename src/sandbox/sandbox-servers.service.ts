@@ -37,13 +37,24 @@ export class SandboxServers {
     this.oauthPort = (this.oauthServer.address() as AddressInfo).port;
     this.roles.set(this.oauthPort, { kind: 'oauth' });
 
+    // A saved port keeps an api_domain stable across restarts, including one
+    // moved by /_sandbox/move-api-domain. With a fixed port P, saved ports
+    // count only when they were assigned under the same P, so company k
+    // listens on P+k after the port changes.
+    const keepSavedPorts =
+      this.options.port === 0 || this.store.data.oauthPort === this.oauthPort;
     const companies = this.store.companies();
     for (const [index, company] of companies.entries()) {
-      // A saved port keeps the api_domain stable across restarts.
-      const preferredPort =
-        company.port ??
-        (this.options.port === 0 ? 0 : this.oauthPort + index + 1);
+      const defaultPort =
+        this.options.port === 0 ? 0 : this.oauthPort + index + 1;
+      const preferredPort = keepSavedPorts
+        ? (company.port ?? defaultPort)
+        : defaultPort;
       await this.openCompanyListener(company.id, preferredPort);
+    }
+    if (this.store.data.oauthPort !== this.oauthPort) {
+      this.store.data.oauthPort = this.oauthPort;
+      this.store.changed();
     }
   }
 

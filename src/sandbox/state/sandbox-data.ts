@@ -258,4 +258,9 @@ export interface SandboxData {
   tokens: Record<string, TokenRecord>;
   webhooks: WebhookRecord[];
   nextWebhookId: number;
+  /**
+   * OAuth port of the sandbox that assigned the company ports. Missing in
+   * state files written before it was recorded.
+   */
+  oauthPort?: number;
 }

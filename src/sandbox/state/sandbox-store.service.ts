@@ -46,7 +46,9 @@ export class SandboxStore {
     const ports = new Map(
       this.data.companies.map((company) => [company.id, company.port]),
     );
+    const oauthPort = this.data.oauthPort;
     this.data = this.seed();
+    this.data.oauthPort = oauthPort;
     for (const company of this.data.companies) {
       company.port = ports.get(company.id) ?? null;
     }
