@@ -360,6 +360,47 @@ describe('sandbox API access', () => {
       });
     });
 
+    it('rejects fault times above 10000', async () => {
+      const tooMany = await control(sandbox, 'faults', {
+        status: 500,
+        times: 1e9,
+      });
+      const max = await control(sandbox, 'faults', {
+        status: 500,
+        times: 10_000,
+      });
+
+      expect(tooMany.status).toBe(400);
+      expect((await readJson(tooMany)).error).toContain('times');
+      expect(max.status).toBe(200);
+    });
+
+    it('clears pending faults on DELETE', async () => {
+      const tokens = await install(sandbox);
+      await control(sandbox, 'faults', { status: 500, times: 5 });
+      await control(sandbox, 'faults', {
+        status: 503,
+        times: 1,
+        path: '/oauth/token',
+      });
+      const cleared = await fetch(`${sandbox.oauthUrl}/_sandbox/faults`, {
+        method: 'DELETE',
+      });
+      const response = await apiGet(
+        tokens.api_domain,
+        tokens.access_token,
+        '/api/v1/users/me',
+      );
+      const again = await fetch(`${sandbox.oauthUrl}/_sandbox/faults`, {
+        method: 'DELETE',
+      });
+
+      expect(cleared.status).toBe(200);
+      expect(await readJson(cleared)).toEqual({ cleared: 2 });
+      expect(response.status).toBe(200);
+      expect(await readJson(again)).toEqual({ cleared: 0 });
+    });
+
     it('lists companies with their api_domains and users', async () => {
       const companies = await readJson(await control(sandbox, 'companies'));
 

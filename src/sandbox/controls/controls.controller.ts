@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { RateLimiter } from '../api/rate-limiter.service';
 import { Installations } from '../oauth/installations.service';
 import { TokenStore } from '../oauth/token-store.service';
@@ -10,7 +10,7 @@ import { RecordEvents } from '../webhooks/record-events.service';
 import { WebhookDelivery } from '../webhooks/webhook-delivery.service';
 import { ControlBody } from './control-body';
 import { ControlError } from './control-error';
-import { FaultInjector } from './fault-injector.service';
+import { FaultInjector, MAX_FAULT_TIMES } from './fault-injector.service';
 
 export interface CompanySummary {
   id: number;
@@ -65,7 +65,7 @@ export class ControlsController {
   addFault(@Body() body: unknown): { status: number; times: number } {
     const fields = new ControlBody(body);
     const status = fields.integer('status', 200, 599);
-    const times = fields.integer('times', 1);
+    const times = fields.integer('times', 1, MAX_FAULT_TIMES);
     const latencyMs = fields.optionalInteger('latencyMs', 0, 600_000) ?? 0;
     const path = fields.optionalString('path') ?? null;
     if (path !== null && !path.startsWith('/')) {
@@ -76,6 +76,13 @@ export class ControlsController {
     this.faults.add({ status, times, latencyMs, path });
 
     return { status, times };
+  }
+
+  /** Removes every pending fault, leaving tokens and records as they are. */
+  @Delete('faults')
+  @HttpCode(200)
+  clearFaults(): { cleared: number } {
+    return { cleared: this.faults.reset() };
   }
 
   @Post('rate-limit')

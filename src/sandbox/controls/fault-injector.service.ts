@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
 
+/** Max `times` of one fault, which keeps a typo from faulting a whole run. */
+export const MAX_FAULT_TIMES = 10_000;
+
 export interface Fault {
   status: number;
   times: number;
@@ -37,7 +40,11 @@ export class FaultInjector {
     return fault;
   }
 
-  reset(): void {
+  /** Removes every pending fault and returns how many there were. */
+  reset(): number {
+    const count = this.faults.length;
     this.faults = [];
+
+    return count;
   }
 }
