@@ -70,6 +70,14 @@ export class SandboxExceptionFilter implements ExceptionFilter {
         }
         message = `Invalid request body: ${message}`;
       }
+    } else if (isClientHttpError(exception)) {
+      // body-parser raises http-errors objects, not HttpException, so a body
+      // over its size limit would otherwise become a 500.
+      status = exception.status;
+      message =
+        exception.type === 'entity.too.large'
+          ? `Request body too large: the limit is ${String(exception.limit)} bytes`
+          : exception.message;
     } else {
       this.options.logger.error(
         { err: exception, path },
@@ -93,4 +101,27 @@ export class SandboxExceptionFilter implements ExceptionFilter {
 
     return { status, body: { error: message } };
   }
+}
+
+/** A 4xx error from the http-errors package, as body-parser raises them. */
+interface ClientHttpError {
+  status: number;
+  message: string;
+  expose: true;
+  type?: string;
+  limit?: number;
+}
+
+function isClientHttpError(error: unknown): error is ClientHttpError {
+  if (!(error instanceof Error)) {
+    return false;
+  }
+  const fields = error as Error & Partial<ClientHttpError>;
+
+  return (
+    fields.expose === true &&
+    typeof fields.status === 'number' &&
+    fields.status >= 400 &&
+    fields.status < 500
+  );
 }

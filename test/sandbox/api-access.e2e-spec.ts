@@ -168,6 +168,38 @@ describe('sandbox API access', () => {
     });
   });
 
+  describe('request bodies', () => {
+    it('rejects a 2 MiB body with a 413 envelope', async () => {
+      const tokens = await install(sandbox);
+      const response = await fetch(`${tokens.api_domain}/api/v1/webhooks`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${tokens.access_token}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }),
+      });
+      const body = await readJson(response);
+
+      expect(response.status).toBe(413);
+      expect(body.success).toBe(false);
+      expect(body.error).toMatch(/too large/i);
+      expect(body.errorCode).toBe(413);
+      expect(body.data).toBeNull();
+    });
+
+    it('rejects a 2 MiB control body with 413', async () => {
+      const response = await control(sandbox, 'faults', {
+        status: 500,
+        times: 1,
+        padding: 'x'.repeat(2 * 1024 * 1024),
+      });
+
+      expect(response.status).toBe(413);
+      expect((await readJson(response)).error).toMatch(/too large/i);
+    });
+  });
+
   describe('rate limit', () => {
     it('answers 429 past the burst and recovers after the window', async () => {
       await control(sandbox, 'rate-limit', { burst: 5, windowSeconds: 1 });
