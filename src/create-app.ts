@@ -50,6 +50,8 @@ export async function createGatewayApp(
 
   // Webhook deliveries get their own smaller limit; see webhookBodyParser.
   app.use('/webhooks/pipedrive', webhookBodyParser(app.get(GatewayMetrics)));
+  // Pipedrive's uninstall notice is a few hundred bytes of JSON.
+  app.use('/oauth', json({ limit: '16kb' }));
   const limit = config.requestBodyLimitBytes;
   app.use(
     json({

@@ -21,7 +21,6 @@ async function main(): Promise<void> {
   if (existsSync('.env')) {
     process.loadEnvFile('.env');
   }
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
   let loaded;
   try {
     loaded = loadConfig();
@@ -33,6 +32,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const { config, generatedAdminKey } = loaded;
+  const logger = pino({ level: config.logLevel });
 
   let database: EmbeddedDatabase | undefined;
   let sandbox: SandboxHandle | undefined;
@@ -72,9 +72,18 @@ async function main(): Promise<void> {
   printWelcome(config, logger, generatedAdminKey);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      logger.info({ signal }, 'stopping');
+      logger.info({ signal }, 'stopping: finishing requests in flight');
+      // A second signal, or a stop that hangs, ends the process at once.
+      process.once(signal, () => process.exit(1));
+      setTimeout(() => {
+        logger.error('stop took longer than 30 s; exiting');
+        process.exit(1);
+      }, 30_000).unref();
       stop().then(
-        () => process.exit(0),
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
         (error: unknown) => {
           logger.error({ err: error }, 'stop failed');
           process.exit(1);

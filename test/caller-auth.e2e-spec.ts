@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { type Express } from 'express';
 import { ApiKeysService } from '../src/auth/api-keys.service';
+import { MAX_FAILURES_PER_WINDOW } from '../src/auth/failed-auth.throttle';
 import { GatewayMetrics } from '../src/metrics/gateway-metrics';
 import {
   control,
@@ -364,12 +365,45 @@ describe('caller authentication and tenant isolation', () => {
   it.each([
     ['/companies/abc/api/v1/leads', {}],
     ['/companies/0/api/v1/leads', {}],
+    ['/companies/08142001/api/v1/leads', {}],
     ['/companies/1/api/v1/leads', { 'x-pipedrive-user-id': 'me' }],
   ])('answers 400 validation_failed to %s %j', async (path, headers) => {
     const response = await getAs(stack, path, stack.adminKey, headers);
 
     expect(response.status).toBe(400);
     expect((await readJson(response)).code).toBe('validation_failed');
+  });
+
+  it('blocks guessing from an address but never a valid key', async () => {
+    const address = { 'x-forwarded-for': '10.3.0.1' };
+    await Promise.all(
+      Array.from({ length: MAX_FAILURES_PER_WINDOW }, () =>
+        fetch(`${stack.url}/admin/installations`, {
+          headers: {
+            authorization: 'Bearer wrong-key-wrong-key-wrong',
+            ...address,
+          },
+        }),
+      ),
+    );
+
+    const guess = await fetch(`${stack.url}/admin/installations`, {
+      headers: { authorization: 'Bearer another-wrong-key-here', ...address },
+    });
+    const valid = await getAs(
+      stack,
+      '/admin/installations',
+      stack.adminKey,
+      address,
+    );
+    const lowercase = await fetch(`${stack.url}/admin/installations`, {
+      headers: { authorization: `bearer ${stack.adminKey}`, ...address },
+    });
+
+    expect(guess.status).toBe(429);
+    expect((await readJson(guess)).code).toBe('too_many_failed_attempts');
+    expect(valid.status).toBe(200);
+    expect(lowercase.status).toBe(200);
   });
 
   it('counts failed authentication', async () => {

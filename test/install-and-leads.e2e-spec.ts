@@ -189,6 +189,39 @@ describe('install through the sandbox and proxy leads', () => {
     );
   });
 
+  it('finishes installs started in two tabs of one browser', async () => {
+    const first = await beginInstall(stack);
+    const second = await fetch(`${stack.url}/oauth/authorize`, {
+      redirect: 'manual',
+      headers: { cookie: first.cookie },
+    });
+    expect(second.headers.getSetCookie().join()).toContain(first.cookie);
+    const firstCallback = await submitConsent(first.consentUrl);
+    const secondCallback = await submitConsent(
+      second.headers.get('location') ?? '',
+    );
+
+    const responses = [
+      await fetch(secondCallback, { headers: { cookie: first.cookie } }),
+      await fetch(firstCallback, { headers: { cookie: first.cookie } }),
+    ];
+
+    expect(responses.map((response) => response.status)).toEqual([200, 200]);
+  });
+
+  it('keeps a state usable after another browser tried it', async () => {
+    const { consentUrl, cookie } = await beginInstall(stack);
+    const callbackUrl = await submitConsent(consentUrl);
+    const stranger = await fetch(callbackUrl, {
+      headers: { cookie: 'pd_install=someone-else' },
+    });
+    expect(stranger.status).toBe(403);
+
+    const owner = await fetch(callbackUrl, { headers: { cookie } });
+
+    expect(owner.status).toBe(200);
+  });
+
   it('rejects an expired state', async () => {
     const { consentUrl, cookie } = await beginInstall(stack);
     const callbackUrl = await submitConsent(consentUrl);
@@ -273,6 +306,9 @@ describe('install through the sandbox and proxy leads', () => {
     ['start=-1', 'start'],
     ['sort=title%20SIDEWAYS', 'sort'],
     ['updated_since=yesterday', 'updated_since'],
+    ['unknown=1', 'unknown'],
+    ['owner_id[]=1', 'owner_id[]'],
+    ['limit=5&limit=6', 'limit'],
   ])('rejects %s with 400 naming %s', async (query, field) => {
     const install = await installThroughConsent(stack);
     const before = await control<SandboxStats>(stack, 'stats');

@@ -254,6 +254,35 @@ describe('token lifecycle', () => {
     ).toBe(200);
   });
 
+  it('checks uninstall credentials before the body', async () => {
+    const anonymous = await fetch(`${stack.url}/oauth/callback`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ company_id: 'abc' }),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Basic');
+
+    const authenticated = await fetch(`${stack.url}/oauth/callback`, {
+      method: 'DELETE',
+      headers: {
+        'content-type': 'application/json',
+        authorization: basic(TEST_CLIENT_ID, TEST_CLIENT_SECRET),
+      },
+      body: JSON.stringify({ company_id: 1, user_id: 2 }),
+    });
+    const body = await readJson(authenticated);
+
+    expect(authenticated.status).toBe(400);
+    expect(body.fields).toEqual([
+      {
+        field: 'client_id',
+        rule: 'isDefined',
+        message: 'client_id is missing',
+      },
+    ]);
+  });
+
   it('erases only the uninstalled installation and answers repeats with 2xx', async () => {
     const [company] = stack.sandbox.companies();
     const [first, second] = company.users;

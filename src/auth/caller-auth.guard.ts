@@ -53,17 +53,20 @@ export class CallerAuthGuard implements CanActivate {
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const address = request.ip ?? request.socket.remoteAddress ?? 'unknown';
-    if (this.throttle.isBlocked(address)) {
-      throw new GatewayException(
-        429,
-        'too_many_failed_attempts',
-        'Too many failed authentication attempts from this address; wait five minutes',
-        { headers: { 'retry-after': '300' } },
-      );
-    }
     const caller = await this.authenticate(request.headers.authorization);
     if (!caller) {
       this.metrics.authFailures.inc();
+      // A valid credential is never refused, so failures from a shared
+      // address cannot lock its legitimate callers out. Keys are random
+      // 24+ character secrets, so the block only slows guessing further.
+      if (this.throttle.isBlocked(address)) {
+        throw new GatewayException(
+          429,
+          'too_many_failed_attempts',
+          'Too many failed authentication attempts from this address; wait five minutes',
+          { headers: { 'retry-after': '300' } },
+        );
+      }
       await sleep(this.throttle.recordFailure(address));
       throw new GatewayException(401, 'unauthorized', INVALID_CREDENTIALS, {
         headers: { 'www-authenticate': 'Bearer' },
@@ -99,7 +102,7 @@ export class CallerAuthGuard implements CanActivate {
   private async authenticate(
     header: string | undefined,
   ): Promise<Caller | null> {
-    const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(header ?? '');
+    const match = /^bearer ([\x21-\x7e]{1,4096})$/i.exec(header ?? '');
     if (!match) {
       return null;
     }
@@ -119,7 +122,7 @@ export class CallerAuthGuard implements CanActivate {
 
 /** Company ids are Pipedrive's positive integers. */
 export function parseCompanyId(value: string): number {
-  const companyId = /^\d{1,15}$/.test(value) ? Number(value) : NaN;
+  const companyId = /^[1-9]\d{0,14}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(companyId) || companyId <= 0) {
     throw new GatewayException(
       400,

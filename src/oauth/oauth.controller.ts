@@ -3,7 +3,6 @@ import {
   Controller,
   Delete,
   Get,
-  Headers,
   HttpCode,
   Inject,
   Logger,
@@ -11,8 +10,9 @@ import {
   Query,
   Req,
   Res,
+  UseGuards,
 } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type NextFunction, type Request, type Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { GatewayException } from '../common/errors/gateway.exception';
@@ -21,6 +21,7 @@ import { type GatewayConfig } from '../config/gateway-config';
 import { constantTimeEquals } from '../crypto/secret-hash';
 import { InstallationsService } from '../installations/installations.service';
 import { OAuthFlowService } from './oauth-flow.service';
+import { PipedriveClientAuthGuard } from './pipedrive-client-auth.guard';
 import { installFailedPage, installedPage, notInstalledPage } from './pages';
 import { UninstallNoticeDto } from './uninstall-notice.dto';
 
@@ -41,6 +42,9 @@ export class OAuthController {
 
   /** Starts an install: 302 to Pipedrive's consent page with a fresh state. */
   @Get('authorize')
+  @ApiOperation({
+    summary: "Start an install: redirect to Pipedrive's consent page",
+  })
   authorize(
     @Req() request: Request,
     @Res() response: Response,
@@ -51,7 +55,10 @@ export class OAuthController {
 
   /** Finishes an install and shows its outcome as a page. */
   @Get('callback')
-  @ApiExcludeEndpoint()
+  @ApiOperation({
+    summary:
+      'Finish an install: Pipedrive redirects the browser here with code and state (or error)',
+  })
   async callback(
     @Req() request: Request,
     @Res() response: Response,
@@ -128,23 +135,15 @@ export class OAuthController {
    */
   @Delete('callback')
   @HttpCode(200)
-  @ApiExcludeEndpoint()
+  @UseGuards(PipedriveClientAuthGuard)
+  @ApiOperation({
+    summary:
+      "Pipedrive's uninstall notice, authenticated with the app's client id and secret as HTTP Basic",
+  })
   async uninstall(
-    @Headers('authorization') authorization: string | undefined,
     @Body() notice: UninstallNoticeDto,
   ): Promise<{ success: true }> {
-    const { clientId, clientSecret } = this.config.pipedrive;
-    const expected = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
-    if (!authorization || !constantTimeEquals(authorization, expected)) {
-      this.logger.warn(
-        'uninstall notice with missing or wrong credentials ignored',
-      );
-      throw new GatewayException(
-        401,
-        'unauthorized',
-        'Invalid or missing credentials',
-      );
-    }
+    const { clientId } = this.config.pipedrive;
     if (!constantTimeEquals(notice.client_id, clientId)) {
       throw new GatewayException(
         400,

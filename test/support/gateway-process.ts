@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export interface GatewayProcess {
   url: string;
   output: string[];
+  child: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -51,6 +52,7 @@ export async function startGatewayProcess(
   return {
     url,
     output,
+    child,
     stop: async () => {
       if (child.exitCode !== null) {
         return;

@@ -87,10 +87,29 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     if (bodyParserError) {
       return bodyParserError;
     }
+    const databaseCode = postgresErrorCode(exception);
     this.logger.error(
-      { err: exception, method: request.method, path: request.path },
+      {
+        err: describeFault(exception),
+        databaseCode,
+        method: request.method,
+        path: request.path,
+      },
       'unhandled error',
     );
+    if (databaseCode?.startsWith('22')) {
+      // PostgreSQL class 22 (data exception): a value it cannot store, such
+      // as a NUL character, that input validation did not catch.
+      return {
+        status: 400,
+        envelope: {
+          success: false,
+          error:
+            'A value in the request contains characters or data that cannot be stored',
+          code: 'validation_failed',
+        },
+      };
+    }
 
     return {
       status: 500,
@@ -101,6 +120,31 @@ export class GatewayExceptionFilter implements ExceptionFilter {
       },
     };
   }
+}
+
+/**
+ * The parts of an unexpected error that are safe to log. Query errors carry
+ * their SQL parameters, which may be token ciphertexts or key hashes, so
+ * only the type, message, code and stack are kept.
+ */
+function describeFault(exception: unknown): Record<string, unknown> {
+  if (exception instanceof Error) {
+    return {
+      type: exception.name,
+      message: exception.message,
+      stack: exception.stack,
+    };
+  }
+
+  return { type: typeof exception };
+}
+
+function postgresErrorCode(exception: unknown): string | undefined {
+  const driverError = (exception as { driverError?: { code?: unknown } })
+    ?.driverError;
+  const code = driverError?.code;
+
+  return typeof code === 'string' ? code : undefined;
 }
 
 function describeHttpException(
@@ -140,7 +184,8 @@ function asBodyParserError(
         status: 400,
         envelope: {
           success: false,
-          error: 'Request body is not valid JSON',
+          error:
+            'Request body is not valid JSON, or its top level is not an object or array',
           code: 'validation_failed',
         },
       };
