@@ -1,4 +1,5 @@
 import type { SandboxHandle } from '../../src/sandbox/sandbox';
+import { readConsentForm } from '../support/install';
 import {
   apiGet,
   authorize,
@@ -93,12 +94,104 @@ describe('sandbox OAuth server', () => {
       expect(location.searchParams.get('code')).toBeNull();
     });
 
+    it('labels the deny button Deny', async () => {
+      const url = new URL(`${sandbox.oauthUrl}/oauth/authorize`);
+      url.searchParams.set('client_id', TEST_APP.clientId);
+      url.searchParams.set('redirect_uri', TEST_APP.redirectUri);
+      const html = await (await fetch(url)).text();
+
+      expect(html).toContain(
+        '<button type="submit" name="decision" value="deny">Deny</button>',
+      );
+    });
+
     it('rejects a user of another company with 400', async () => {
       const [first, second] = sandbox.companies();
 
       await expect(
         authorize(sandbox, first.id, second.users[0].id),
       ).rejects.toThrow(/400/);
+    });
+
+    it('shows the form again after a mismatched user', async () => {
+      const [first, second] = sandbox.companies();
+      const otherUser = second.users[0];
+      const response = await fetch(`${sandbox.oauthUrl}/oauth/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_id: TEST_APP.clientId,
+          redirect_uri: TEST_APP.redirectUri,
+          state: 'keep-me',
+          company_id: String(first.id),
+          user_id: String(otherUser.id),
+          decision: 'allow',
+        }),
+        redirect: 'manual',
+      });
+      const html = await response.text();
+      const errorAt = html.indexOf('class="error"');
+      const formAt = html.indexOf('<form');
+
+      expect(response.status).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+      expect(errorAt).toBeGreaterThan(-1);
+      expect(errorAt).toBeLessThan(formAt);
+      expect(html).toContain(`User ${otherUser.id} does not belong to`);
+      expect(html).toContain(`<option value="${first.id}" selected>`);
+      expect(html).toContain(`<option value="${otherUser.id}" selected>`);
+      expect(html).toContain('name="state" value="keep-me"');
+      expect(html).toContain(`name="client_id" value="${TEST_APP.clientId}"`);
+      expect(html).toContain('<select id="company_id" name="company_id">');
+      expect(html).toContain('<select id="user_id" name="user_id">');
+      expect(html).toContain(
+        '<button type="submit" name="decision" value="allow">',
+      );
+      expect(html).toContain(
+        '<button type="submit" name="decision" value="deny">Deny</button>',
+      );
+    });
+
+    it('approves the corrected form', async () => {
+      const [first, second] = sandbox.companies();
+      const rejected = await fetch(`${sandbox.oauthUrl}/oauth/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_id: TEST_APP.clientId,
+          redirect_uri: TEST_APP.redirectUri,
+          state: 'retry',
+          company_id: String(first.id),
+          user_id: String(second.users[0].id),
+          decision: 'allow',
+        }),
+        redirect: 'manual',
+      });
+      const fields = readConsentForm(await rejected.text()).fields;
+      fields.company_id = String(second.id);
+      fields.decision = 'allow';
+      const corrected = await fetch(`${sandbox.oauthUrl}/oauth/authorize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields),
+        redirect: 'manual',
+      });
+      const location = new URL(corrected.headers.get('location') ?? '');
+
+      expect(corrected.status).toBe(302);
+      expect(location.searchParams.get('code')).not.toBeNull();
+      expect(location.searchParams.get('state')).toBe('retry');
+    });
+
+    it('approves the unchanged form as the first user', async () => {
+      const url = new URL(`${sandbox.oauthUrl}/oauth/authorize`);
+      url.searchParams.set('client_id', TEST_APP.clientId);
+      url.searchParams.set('redirect_uri', TEST_APP.redirectUri);
+      const fields = readConsentForm(await (await fetch(url)).text()).fields;
+      const first = sandbox.companies()[0];
+
+      expect(fields.company_id).toBe(String(first.id));
+      expect(fields.user_id).toBe(String(first.users[0].id));
     });
   });
 

@@ -46,18 +46,7 @@ export class OAuthController {
 
       return;
     }
-    res
-      .status(200)
-      .type('html')
-      .send(
-        renderConsentPage({
-          companies: this.store.companies(),
-          clientId: this.options.app.clientId,
-          redirectUri: this.options.app.redirectUri,
-          state: typeof query.state === 'string' ? query.state : undefined,
-          scopes: this.store.data.appScopes,
-        }),
-      );
+    this.sendConsentPage(res, 200, query);
   }
 
   @Post('authorize')
@@ -78,18 +67,16 @@ export class OAuthController {
       const userId = Number(body.user_id);
       const company = this.store.company(companyId);
       if (!company) {
-        sendErrorPage(
-          res,
-          `Field company_id: unknown company ${String(body.company_id)}.`,
-        );
+        this.sendConsentPage(res, 400, body, {
+          error: `Company ${String(body.company_id)} does not exist. Choose a company from the list.`,
+        });
 
         return;
       }
       if (!company.users.some((user) => user.id === userId)) {
-        sendErrorPage(
-          res,
-          `Field user_id: user ${String(body.user_id)} does not belong to company ${companyId}.`,
-        );
+        this.sendConsentPage(res, 400, body, {
+          error: `User ${String(body.user_id)} does not belong to ${company.name}. Choose one of its users or another company.`,
+        });
 
         return;
       }
@@ -102,7 +89,9 @@ export class OAuthController {
         'Authorization code issued',
       );
     } else {
-      sendErrorPage(res, 'Field decision: must be "allow" or "deny".');
+      this.sendConsentPage(res, 400, body, {
+        error: `Decision ${JSON.stringify(body.decision ?? null)} is invalid: press Allow and install or Deny.`,
+      });
 
       return;
     }
@@ -189,6 +178,33 @@ export class OAuthController {
     res.status(200).end();
   }
 
+  /**
+   * Sends the consent form. `params` is the query or submitted form: its
+   * state is passed on, and its company_id and user_id are preselected.
+   */
+  private sendConsentPage(
+    res: Response,
+    status: number,
+    params: FormBody,
+    extra: { error?: string } = {},
+  ): void {
+    res
+      .status(status)
+      .type('html')
+      .send(
+        renderConsentPage({
+          companies: this.store.companies(),
+          clientId: this.options.app.clientId,
+          redirectUri: this.options.app.redirectUri,
+          state: typeof params.state === 'string' ? params.state : undefined,
+          scopes: this.store.data.appScopes,
+          error: extra.error,
+          selectedCompanyId: stringField(params, 'company_id'),
+          selectedUserId: stringField(params, 'user_id'),
+        }),
+      );
+  }
+
   /** Returns the reason the app parameters are wrong, or null. */
   private checkAuthorizeParameters(params: FormBody): string | null {
     if (typeof params.client_id !== 'string' || params.client_id === '') {
@@ -215,6 +231,12 @@ function requireParameter(body: FormBody, name: string): string {
   }
 
   return value;
+}
+
+function stringField(params: FormBody, name: string): string | undefined {
+  const value = params?.[name];
+
+  return typeof value === 'string' ? value : undefined;
 }
 
 function sendErrorPage(res: Response, message: string): void {
