@@ -427,6 +427,60 @@ describe('admin API', () => {
       expect(response.body.code).toBe('installation_not_active');
     });
 
+    it('answers 409 when the grant is rejected', async () => {
+      const reauthId = await install(0, 2);
+      const row = await stack.db.query(
+        'SELECT token_key_id, refresh_token_ciphertext FROM installations WHERE id = $1',
+        [reauthId],
+      );
+      const refreshToken = new TokenCipher(
+        parseEncryptionKeys(stack.env.TOKEN_ENCRYPTION_KEYS, []),
+      ).decrypt(
+        {
+          keyId: row.rows[0].token_key_id,
+          ciphertext: row.rows[0].refresh_token_ciphertext,
+        },
+        `${reauthId}:refresh`,
+      );
+      // Revoking the refresh token at the sandbox makes Pipedrive return
+      // invalid_grant to the next refresh.
+      const revoked = await fetch(`${stack.sandbox.oauthUrl}/oauth/revoke`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${stack.env.PIPEDRIVE_CLIENT_ID}:${stack.env.PIPEDRIVE_CLIENT_SECRET}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({ token: refreshToken }),
+      });
+      expect(revoked.status).toBe(200);
+
+      const rejected = await call(
+        'POST',
+        `/admin/installations/${reauthId}/refresh`,
+      );
+      const again = await call(
+        'POST',
+        `/admin/installations/${reauthId}/refresh`,
+      );
+      const detail = await call('GET', `/admin/installations/${reauthId}`);
+
+      for (const response of [rejected, again]) {
+        expect(response.status).toBe(409);
+        expect(response.body.code).toBe('reauthorization_required');
+        expect(response.body.error).toContain('install the app again');
+      }
+      expect(detail.body.status).toBe('reauthorization_required');
+      const entries = await auditEntries('installation.refresh', reauthId);
+      expect(entries.map((entry) => entry.outcome)).toEqual([
+        'failure',
+        'failure',
+      ]);
+      expect(entries.map((entry) => entry.errorCode)).toEqual([
+        'reauthorization_required',
+        'reauthorization_required',
+      ]);
+    });
+
     it('erases an installation and audits it', async () => {
       const response = await call('DELETE', `/admin/installations/${firstId}`);
       const after = await call('GET', `/admin/installations/${firstId}`);
@@ -591,6 +645,14 @@ describe('admin API', () => {
       ['blank name', { name: '   ' }, 'name'],
       ['101-character name', { name: 'x'.repeat(101) }, 'name'],
       ['numeric name', { name: 42 }, 'name'],
+      ['name with NUL', { name: 'bad\u0000name' }, 'name'],
+      ['name with tab', { name: 'bad\tname' }, 'name'],
+      ['name with DEL', { name: 'bad\u007fname' }, 'name'],
+      ['name with lone high surrogate', { name: 'bad\ud83d' }, 'name'],
+      ['name with lone low surrogate', { name: '\ude80bad' }, 'name'],
+      ['name with RLO', { name: 'invoice\u202etxt.exe' }, 'name'],
+      ['name with LRI', { name: 'a\u2066b' }, 'name'],
+      ['empty companyIds', { name: 'ok', companyIds: [] }, 'companyIds'],
       ['string companyIds', { name: 'ok', companyIds: 'all' }, 'companyIds'],
       ['zero company id', { name: 'ok', companyIds: [0] }, 'companyIds'],
       [
@@ -619,6 +681,45 @@ describe('admin API', () => {
       expect(
         response.body.fields.map((problem: { field: string }) => problem.field),
       ).toContain(field);
+    });
+
+    it('stores and audits a non-ASCII name', async () => {
+      const name = 'Zürich reports \u{1F4CA} עברית';
+      const created = await call('POST', '/admin/api-keys', {
+        body: { name },
+      });
+
+      expect(created.status).toBe(201);
+      expect(created.body.name).toBe(name);
+      const entries = await auditEntries('api_key.create');
+      expect(entries[0]).toMatchObject({
+        targetId: created.body.id,
+        outcome: 'success',
+        detail: { name },
+      });
+    });
+
+    it('names the character it rejects', async () => {
+      const before = await stack.db.query(
+        'SELECT count(*) AS count FROM api_keys',
+      );
+      const response = await call('POST', '/admin/api-keys', {
+        body: { name: 'bad\u0000name' },
+      });
+      const after = await stack.db.query(
+        'SELECT count(*) AS count FROM api_keys',
+      );
+
+      expect(response.status).toBe(400);
+      expect(response.body.fields).toEqual([
+        {
+          field: 'name',
+          rule: 'isCleanText',
+          message:
+            'name must not contain a control character, but has U+0000 at index 3',
+        },
+      ]);
+      expect(after.rows[0].count).toBe(before.rows[0].count);
     });
 
     it('revokes a key, which then stops working', async () => {
