@@ -69,7 +69,7 @@ export class AdminInstallationsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Refresh the tokens now',
-    description: `${ADMIN_AUTH_DESCRIPTION} Returns 401 \`reauthorization_required\` when Pipedrive rejects the grant, 503 \`refresh_failed\` when Pipedrive cannot be reached, and 409 \`installation_not_active\` for a revoked or uninstalled installation.`,
+    description: `${ADMIN_AUTH_DESCRIPTION} Returns 409 \`reauthorization_required\` when Pipedrive rejects the grant (the user must install the app again), 503 \`refresh_failed\` when Pipedrive cannot be reached, and 409 \`installation_not_active\` for a revoked or uninstalled installation.`,
   })
   @ApiOkResponse({ type: InstallationSchema })
   refresh(

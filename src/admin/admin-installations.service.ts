@@ -88,8 +88,8 @@ export class AdminInstallationsService {
 
   /**
    * Refreshes the tokens now, whatever their expiry. A failed refresh
-   * throws the refresher's error (401 `reauthorization_required` or 503
-   * `refresh_failed`).
+   * throws 409 `reauthorization_required` when Pipedrive no longer accepts
+   * the grant, or the refresher's 503 `refresh_failed`.
    */
   async refresh(caller: Caller, id: string): Promise<InstallationView> {
     const before = await this.installations.findOneBy({ id });
@@ -109,7 +109,17 @@ export class AdminInstallationsService {
         if (before.status === 'uninstalled' || before.status === 'revoked') {
           throw notActive(before);
         }
-        await this.refresher.refresh(id, { kind: 'forced' });
+        try {
+          await this.refresher.refresh(id, { kind: 'forced' });
+        } catch (error) {
+          if (
+            error instanceof GatewayException &&
+            error.code === 'reauthorization_required'
+          ) {
+            throw reauthorizationConflict(before);
+          }
+          throw error;
+        }
 
         return this.get(id);
       },
@@ -183,5 +193,17 @@ function notActive(installation: Installation): GatewayException {
     409,
     'installation_not_active',
     `Installation ${installation.id} is ${installation.status}, so it has no tokens to refresh; the user must install the app again`,
+  );
+}
+
+/**
+ * The admin form of `reauthorization_required`. Tenant routes return it as
+ * 401, but on an admin route a 401 would read as a rejected admin key.
+ */
+function reauthorizationConflict(installation: Installation): GatewayException {
+  return new GatewayException(
+    409,
+    'reauthorization_required',
+    `Pipedrive no longer accepts the grant of installation ${installation.id} (user ${installation.userId} in company ${installation.companyId}), so its tokens cannot be refreshed. The user must install the app again.`,
   );
 }
