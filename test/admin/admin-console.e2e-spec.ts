@@ -8,12 +8,24 @@ import { startStack, type TestStack } from '../support/stack';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(__dirname, '..', '..', 'docs', 'admin-console.png');
+/** Screenshots of each tab at 1200 px, for checking the narrow layout by eye. */
+const SCREENSHOT_1200_PREFIX = join(tmpdir(), 'admin-console-1200-');
 
 const describeWithBrowser = existsSync(CHROMIUM) ? describe : describe.skip;
 if (!existsSync(CHROMIUM)) {
   console.warn(
     `Skipping the admin console browser test: ${CHROMIUM} is missing (install Debian's chromium package).`,
   );
+}
+
+/** Widths in CSS pixels, measured in the browser. */
+interface TableLayout {
+  viewportWidth: number;
+  pageWidth: number;
+  cardRight: number;
+  cardWidth: number;
+  /** Scroll width of the table's card, which is the table's own width. */
+  tableWidth: number;
 }
 
 interface SandboxStats {
@@ -270,6 +282,51 @@ describeWithBrowser('admin console in headless Chromium', () => {
     expect(await page.locator('#api-keys-table').textContent()).not.toContain(
       key,
     );
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('fits every table at 1200 px', async () => {
+    await page.setViewportSize({ width: 1200, height: 900 });
+    const tabs = [
+      ['Installations', 'installations-table'],
+      ['API keys', 'api-keys-table'],
+      ['Webhook events', 'webhook-events-table'],
+      ['Audit log', 'audit-log-table'],
+    ];
+    for (const [tab, tableId] of tabs) {
+      await page.getByRole('tab', { name: tab }).click();
+      await page.locator(`#${tableId} tbody tr`).first().waitFor();
+      // The browser evaluates this expression; the test's TypeScript has no DOM types.
+      const layout = await page.evaluate<TableLayout>(
+        `(() => {
+          const table = document.getElementById(${JSON.stringify(tableId)});
+          const card = table.closest('.table-card');
+          return {
+            viewportWidth: window.innerWidth,
+            pageWidth: document.documentElement.scrollWidth,
+            cardRight: Math.round(card.getBoundingClientRect().right),
+            cardWidth: card.clientWidth,
+            tableWidth: card.scrollWidth,
+          };
+        })()`,
+      );
+
+      // Each check names the tab, so a failure says which table is cut off.
+      expect({ tab, pageWidth: layout.pageWidth }).toEqual({
+        tab,
+        pageWidth: layout.viewportWidth,
+      });
+      expect({
+        tab,
+        cardInView: layout.cardRight <= layout.viewportWidth,
+      }).toEqual({ tab, cardInView: true });
+      expect({ tab, tableFits: layout.tableWidth <= layout.cardWidth }).toEqual(
+        { tab, tableFits: true },
+      );
+      await page.screenshot({
+        path: `${SCREENSHOT_1200_PREFIX}${tableId}.png`,
+      });
+    }
     expect(pageErrors).toEqual([]);
   });
 });
