@@ -8,6 +8,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { IsCleanText } from '../common/validation/clean-text';
 
 /** `event_action` values of Pipedrive's `POST /v1/webhooks`. */
 export const WEBHOOK_EVENT_ACTIONS = [
@@ -63,6 +64,7 @@ export class CreateWebhookBody {
   @IsString()
   @IsNotEmpty({ message: 'name must not be empty' })
   @MaxLength(255)
+  @IsCleanText()
   name: string;
 
   @IsOptional()
@@ -73,6 +75,7 @@ export class CreateWebhookBody {
   @IsOptional()
   @IsString()
   @MaxLength(255)
+  @IsCleanText()
   http_auth_user?: string;
 
   @IsOptional()

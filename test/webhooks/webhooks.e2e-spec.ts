@@ -506,6 +506,14 @@ describe('webhooks through the gateway', () => {
       ],
       [{ event_action: 'change', event_object: 'deal', name: '' }, 'name'],
       [
+        { event_action: 'change', event_object: 'deal', name: 'a\u0000b' },
+        'name',
+      ],
+      [
+        { event_action: 'change', event_object: 'deal', colour: 'red' },
+        'colour',
+      ],
+      [
         { event_action: 'change', event_object: 'deal', http_auth_user: 'me' },
         'http_auth_user',
       ],
