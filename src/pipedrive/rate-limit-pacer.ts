@@ -215,7 +215,8 @@ export class RateLimitPacer {
    * responses to sends in order is sound, because by the n-th response at
    * least n requests have arrived.
    * NOTE: a send still waiting for its response counts from its send time,
-   * so a request in flight longer than the window can free a slot early.
+   * so a send planned behind it, or planned after it has been in flight for
+   * longer than the window, can go out before Pipedrive frees that slot.
    */
   private markAnswered(bucket: Bucket, now: number): void {
     const oldest = bucket.pending.first();
