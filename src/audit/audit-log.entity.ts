@@ -6,14 +6,10 @@ import {
   Index,
   PrimaryColumn,
 } from 'typeorm';
+import { bigintAsNumber } from '../database/bigint-as-number.transformer';
 
 export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
-
-const bigintAsNumber = {
-  to: (value: number | null | undefined) => value,
-  from: (value: string | null) => (value === null ? null : Number(value)),
-};
 
 /**
  * One entry of the audit log: who did what to which installation or API

@@ -7,6 +7,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { bigintAsNumber } from '../database/bigint-as-number.transformer';
 
 export const INSTALLATION_STATUSES = [
   'active',
@@ -22,13 +23,6 @@ export type RefreshOutcome =
   | 'invalid_client'
   | 'failed'
   | 'api_domain_refused';
-
-/** bigint columns arrive from pg as strings; company and user ids fit in a double. */
-const bigintAsNumber = {
-  to: (value: number | null) => value,
-  from: (value: string | null) => (value === null ? null : Number(value)),
-};
-
 /**
  * One Pipedrive user's install of the app in one company. Tokens are stored
  * only encrypted, and are not selected unless a query asks for them.

@@ -1,13 +1,6 @@
 /** Minimal HTML pages shown to the person installing the app. */
 
-function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../common/html/escape-html';
 
 function page(title: string, body: string): string {
   return `<!doctype html>

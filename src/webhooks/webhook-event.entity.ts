@@ -1,9 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
-
-const bigintAsNumber = {
-  to: (value: number | null) => value,
-  from: (value: string | null) => (value === null ? null : Number(value)),
-};
+import { bigintAsNumber } from '../database/bigint-as-number.transformer';
 
 /** One webhook delivery from Pipedrive, stored once per event id. */
 /*

@@ -7,6 +7,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { bigintAsNumber } from '../database/bigint-as-number.transformer';
 
 /**
  * `active`: exists at Pipedrive. `deleted`: a caller deleted it.
@@ -19,11 +20,6 @@ export const SUBSCRIPTION_STATUSES = [
   'uninstalled',
 ] as const;
 export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
-
-const bigintAsNumber = {
-  to: (value: number | null) => value,
-  from: (value: string | null) => (value === null ? null : Number(value)),
-};
 
 /**
  * A webhook subscription made at Pipedrive through the gateway. Gateway

@@ -1,4 +1,5 @@
 import type { CompanyRecord } from '../state/sandbox-data';
+import { escapeHtml } from '../../common/html/escape-html';
 
 export interface ConsentPageInput {
   companies: CompanyRecord[];
@@ -11,15 +12,6 @@ export interface ConsentPageInput {
   /** Submitted choices, preselected when the form is shown again. */
   selectedCompanyId?: string;
   selectedUserId?: string;
-}
-
-function escapeHtml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 function page(title: string, body: string): string {
