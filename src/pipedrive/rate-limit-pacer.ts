@@ -228,7 +228,7 @@ export class RateLimitPacer {
     bucket.answered.push(oldest);
   }
 
-  /** The earliest time at which one more send keeps within the window. */
+  /** Returns the earliest time at which one more send keeps within the window. */
   private plan(bucket: Bucket, now: number): number {
     let planned = Math.max(now, bucket.blockedUntil, bucket.lastPlanned);
     const count = bucket.pending.length + bucket.answered.length;
@@ -283,7 +283,7 @@ export class RateLimitPacer {
   }
 }
 
-/** The time of the n-th (0-based) earliest send across both queues. */
+/** Returns the time of the n-th (0-based) earliest send across both queues. */
 function nthEarliest(
   first: TimeQueue<Send>,
   second: TimeQueue<Send>,

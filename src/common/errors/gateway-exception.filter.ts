@@ -19,9 +19,10 @@ const CODE_BY_STATUS: Record<number, GatewayErrorCode> = {
 };
 
 /**
- * Answers every error in Pipedrive's envelope with a stable `code`. Errors
- * that are not HttpExceptions are faults: logged with their stack and
- * answered as a generic 500 without internal detail.
+ * Returns every error in Pipedrive's envelope with a stable `code`. Other
+ * errors are faults: logged with their stack and returned as a generic 500
+ * without internal detail, except body-parser errors and PostgreSQL data
+ * exceptions, which are client errors.
  */
 @Catch()
 export class GatewayExceptionFilter implements ExceptionFilter {
@@ -123,9 +124,9 @@ export class GatewayExceptionFilter implements ExceptionFilter {
 }
 
 /**
- * The parts of an unexpected error that are safe to log. Query errors carry
- * their SQL parameters, which may be token ciphertexts or key hashes, so
- * only the type, message, code and stack are kept.
+ * Picks the parts of an unexpected error that are safe to log. Query errors
+ * carry their SQL parameters, which may be token ciphertexts or key hashes,
+ * so only the type, message and stack are kept.
  */
 function describeFault(exception: unknown): Record<string, unknown> {
   if (exception instanceof Error) {
