@@ -5,6 +5,7 @@ import { type Writable } from 'node:stream';
 import cookieParser from 'cookie-parser';
 import { json, raw, urlencoded, type Request } from 'express';
 import { Logger } from 'nestjs-pino';
+import { rejectDeepJson } from './common/http/json-depth';
 import { StartupQuietLogger } from './common/logging/startup-quiet.logger';
 import { setupOpenApi } from './admin/openapi';
 import { AppModule } from './app.module';
@@ -22,6 +23,7 @@ const keepRawBody = (
   _response: unknown,
   buffer: Buffer,
 ): void => {
+  rejectDeepJson(buffer);
   request.rawBody = buffer;
 };
 
@@ -51,7 +53,7 @@ export async function createGatewayApp(
   // Webhook deliveries get their own smaller limit; see webhookBodyParser.
   app.use('/webhooks/pipedrive', webhookBodyParser(app.get(GatewayMetrics)));
   // Pipedrive's uninstall notice is a few hundred bytes of JSON.
-  app.use('/oauth', json({ limit: '16kb' }));
+  app.use('/oauth', json({ limit: '16kb', verify: keepRawBody }));
   const limit = config.requestBodyLimitBytes;
   app.use(
     json({

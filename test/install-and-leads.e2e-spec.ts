@@ -202,8 +202,8 @@ describe('install through the sandbox and proxy leads', () => {
     );
 
     const responses = [
-      await fetch(secondCallback, { headers: { cookie: first.cookie } }),
       await fetch(firstCallback, { headers: { cookie: first.cookie } }),
+      await fetch(secondCallback, { headers: { cookie: first.cookie } }),
     ];
 
     expect(responses.map((response) => response.status)).toEqual([200, 200]);

@@ -46,9 +46,18 @@ export function errorForStatus(
   companyId: number,
   userId: number,
 ): GatewayException {
-  return status === 'reauthorization_required'
-    ? reauthorizationRequired(companyId, userId)
-    : installationNotFound(companyId, userId);
+  if (status === 'reauthorization_required') {
+    return reauthorizationRequired(companyId, userId);
+  }
+  if (status === 'uninstalled' || status === 'revoked') {
+    return new GatewayException(
+      404,
+      'installation_not_found',
+      `The app was ${status} for user ${userId} of company ${companyId}; that user must install it again`,
+    );
+  }
+
+  return installationNotFound(companyId, userId);
 }
 
 export function refreshFailed(reason: string): GatewayException {

@@ -162,7 +162,8 @@ export class OAuthStateStore {
 
       return ALREADY_USED;
     }
-    (request.res as Response).clearCookie(STATE_COOKIE, { path: '/oauth' });
+    // The cookie stays: other installs started in this browser still need it,
+    // and it expires with the last state it could match.
 
     return { marketplace: false };
   }

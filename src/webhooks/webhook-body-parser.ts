@@ -1,5 +1,6 @@
 import { json, type RequestHandler } from 'express';
 import { type GatewayMetrics } from '../metrics/gateway-metrics';
+import { rejectDeepJson } from '../common/http/json-depth';
 
 /**
  * Largest webhook body accepted, in bytes. NOTE: an estimate with a wide
@@ -14,7 +15,11 @@ export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
  * general parsers then skip the already parsed body.
  */
 export function webhookBodyParser(metrics: GatewayMetrics): RequestHandler {
-  const parse = json({ limit: WEBHOOK_BODY_LIMIT_BYTES, type: () => true });
+  const parse = json({
+    limit: WEBHOOK_BODY_LIMIT_BYTES,
+    type: () => true,
+    verify: (_request, _response, buffer) => rejectDeepJson(buffer),
+  });
 
   return (request, response, next) => {
     parse(request, response, (error?: unknown) => {

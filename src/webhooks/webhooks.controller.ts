@@ -5,6 +5,7 @@ import {
   Get,
   Param,
   Post,
+  Query,
   Res,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -14,6 +15,7 @@ import { Tenant } from '../auth/tenant.decorator';
 import { GatewayException } from '../common/errors/gateway.exception';
 import { CreateWebhookBody } from './create-webhook.dto';
 import { WebhookSubscriptionsService } from './webhook-subscriptions.service';
+import { NoQueryParametersPipe } from '../common/validation/no-query-parameters.pipe';
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -41,6 +43,7 @@ export class WebhooksController {
   })
   async list(
     @Tenant() tenant: TenantContext,
+    @Query(NoQueryParametersPipe) _query: Record<string, never>,
     @Res() response: Response,
   ): Promise<void> {
     const upstream = await this.subscriptions.list(tenant);
@@ -54,6 +57,7 @@ export class WebhooksController {
   async remove(
     @Tenant() tenant: TenantContext,
     @Param('id') id: string,
+    @Query(NoQueryParametersPipe) _query: Record<string, never>,
     @Res() response: Response,
   ): Promise<void> {
     const upstream = await this.subscriptions.remove(

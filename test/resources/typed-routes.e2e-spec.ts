@@ -369,25 +369,22 @@ describe('typed resource routes', () => {
     expect(body.additional_data.pagination.more_items_in_collection).toBe(true);
   });
 
-  it('userSettings ignores query parameters', async () => {
+  it('userSettings rejects query parameters', async () => {
+    const before = await control<{ apiRequests: number }>(stack, 'stats');
+
     const response = await getAs(
       stack,
       apiPath('userSettings', 'limit=abc&x=1'),
     );
     const body = await readJson(response);
 
-    expect(response.status).toBe(200);
-    expect(
-      validatePipedriveResponse('GET', '/api/v1/userSettings', 200, body),
-    ).toEqual([]);
-    const requests = await control<Array<{ path: string; status: number }>>(
-      stack,
-      'requests',
-    );
-    expect(requests[requests.length - 1]).toMatchObject({
-      path: '/api/v1/userSettings',
-      status: 200,
-    });
+    expect(response.status).toBe(400);
+    expect(body.fields.map((field: { field: string }) => field.field)).toEqual([
+      'limit',
+      'x',
+    ]);
+    const after = await control<{ apiRequests: number }>(stack, 'stats');
+    expect(after.apiRequests).toBe(before.apiRequests);
   });
 
   it('schema check rejects a malformed body', () => {

@@ -200,7 +200,40 @@ function asBodyParserError(
           code: 'unsupported_media_type',
         },
       };
+    case 'entity.verify.failed':
+      return {
+        status: 400,
+        envelope: {
+          success: false,
+          error: (exception as Error).message,
+          code: 'validation_failed',
+        },
+      };
     default:
-      return undefined;
+      break;
   }
+  // Other body-parser errors, such as a body that does not match its
+  // Content-Encoding, are client errors marked safe to expose.
+  const exposed = exception as { expose?: unknown; status?: unknown };
+  if (
+    exposed?.expose === true &&
+    typeof exposed.status === 'number' &&
+    exposed.status >= 400 &&
+    exposed.status < 500
+  ) {
+    return {
+      status: exposed.status,
+      envelope: {
+        success: false,
+        error:
+          'Request body could not be read: check Content-Encoding and Content-Length',
+        code:
+          exposed.status === 415
+            ? 'unsupported_media_type'
+            : 'validation_failed',
+      },
+    };
+  }
+
+  return undefined;
 }

@@ -1,8 +1,9 @@
-import { Controller, Get, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { type Response } from 'express';
 import { type TenantContext } from '../../auth/caller';
 import { Tenant } from '../../auth/tenant.decorator';
+import { NoQueryParametersPipe } from '../../common/validation/no-query-parameters.pipe';
 import { forwardResponse } from '../../proxy/forward-response';
 import { UserSettingsService } from './user-settings.service';
 
@@ -12,7 +13,7 @@ import { UserSettingsService } from './user-settings.service';
 export class UserSettingsController {
   constructor(private readonly userSettings: UserSettingsService) {}
 
-  /** The spec defines no query parameters, so none are forwarded. */
+  /** The spec defines no query parameters, so any is rejected. */
   @Get()
   @ApiOperation({
     summary:
@@ -20,6 +21,7 @@ export class UserSettingsController {
   })
   async get(
     @Tenant() tenant: TenantContext,
+    @Query(NoQueryParametersPipe) _query: Record<string, never>,
     @Res() response: Response,
   ): Promise<void> {
     await forwardResponse(response, await this.userSettings.send(tenant));
