@@ -326,6 +326,25 @@ describe('install through the sandbox and proxy leads', () => {
     const after = await control<SandboxStats>(stack, 'stats');
     expect(after.apiRequests).toBe(before.apiRequests);
   });
+
+  it('says a repeated parameter must be given once', async () => {
+    const install = await installThroughConsent(stack);
+
+    const response = await getAs(
+      stack,
+      `/companies/${install.companyId}/api/v1/leads?limit=5&limit=6`,
+    );
+    const body = await readJson(response);
+
+    expect(response.status).toBe(400);
+    expect(body.fields).toEqual([
+      {
+        field: 'limit',
+        rule: 'single',
+        message: 'limit must be given once, not as a list',
+      },
+    ]);
+  });
 });
 
 describe('api_domain allowlist', () => {

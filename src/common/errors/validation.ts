@@ -70,6 +70,17 @@ function mainProblem(
   if (error.value === undefined || error.value === null) {
     return { field, rule: 'isDefined', message: `${field} is missing` };
   }
+  if (
+    Array.isArray(error.value) &&
+    !constraints.some(([key]) => key === 'isArray')
+  ) {
+    // A query parameter given twice arrives as an array.
+    return {
+      field,
+      rule: 'single',
+      message: `${field} must be given once, not as a list`,
+    };
+  }
   const [rule, message] =
     TYPE_RULES.map((name) => constraints.find(([key]) => key === name)).find(
       Boolean,
