@@ -152,10 +152,11 @@ describe('RateLimitPacer', () => {
     await clock.advance(10_000);
     const waits = await Promise.all(rest);
 
-    // The probe counts from its response at 100. With limit 2 and a second
-    // send at 100, each later send waits for the send two places before it
-    // to leave the window.
-    expect(waits).toEqual([100, 2150, 2150, 4200]);
+    // The probe counts from its response at 100, which also sets the latency
+    // estimate to 100 ms. The second send (at 100) is still in flight, so it
+    // is counted from 100 + 100. With limit 2, each later send waits for the
+    // send two places before it to leave the window.
+    expect(waits).toEqual([100, 2150, 2250, 4300]);
   });
 
   it('stops waiting for a slow probe after the maximum wait', async () => {
@@ -234,7 +235,9 @@ describe('RateLimitPacer', () => {
 
     const waits = await acquireMany(pacer, clock, 'a', 1);
 
-    expect(waits).toEqual([WINDOW_MS + SAFETY_MARGIN_MS - 1]);
+    // The second send is still in flight and counted from its send time plus
+    // the 1 ms latency seen on the first, the same moment as the response.
+    expect(waits).toEqual([WINDOW_MS + SAFETY_MARGIN_MS]);
   });
 
   it('throws RateLimitWaitTooLong past the maximum wait', async () => {

@@ -92,6 +92,11 @@ interface Bucket {
   /** Pipedrive reported no free slot until then. */
   blockedUntil: number;
   lastUsed: number;
+  /**
+   * Running average of the time from send to response, in ms. A send that
+   * is still in flight is assumed to reach Pipedrive this long after it left.
+   */
+  latencyMs: number;
 }
 
 /**
@@ -214,9 +219,9 @@ export class RateLimitPacer {
    * free a slot before Pipedrive does, whatever the network delay. Matching
    * responses to sends in order is sound, because by the n-th response at
    * least n requests have arrived.
-   * NOTE: a send still waiting for its response counts from its send time,
-   * so a send planned behind it, or planned after it has been in flight for
-   * longer than the window, can go out before Pipedrive frees that slot.
+   * NOTE: a send still waiting for its response is planned from its send
+   * time plus the average latency, an estimate; a slower response, or one in
+   * flight longer than the window, can let a later send go out early.
    */
   private markAnswered(bucket: Bucket, now: number): void {
     const oldest = bucket.pending.first();
@@ -224,6 +229,11 @@ export class RateLimitPacer {
       return;
     }
     bucket.pending.shift();
+    const sample = now - oldest.at;
+    bucket.latencyMs =
+      bucket.answered.length === 0 && bucket.latencyMs === 0
+        ? sample
+        : bucket.latencyMs * 0.8 + sample * 0.2;
     oldest.at = now;
     bucket.answered.push(oldest);
   }
@@ -235,6 +245,7 @@ export class RateLimitPacer {
     if (count >= bucket.limit) {
       const oldestInWindow = nthEarliest(
         bucket.pending,
+        bucket.latencyMs,
         bucket.answered,
         count - bucket.limit,
       );
@@ -260,6 +271,7 @@ export class RateLimitPacer {
         lastPlanned: 0,
         blockedUntil: 0,
         lastUsed: now,
+        latencyMs: 0,
       };
       this.buckets.set(key, bucket);
       if (this.buckets.size % 1000 === 0) {
@@ -283,16 +295,22 @@ export class RateLimitPacer {
   }
 }
 
-/** Returns the time of the n-th (0-based) earliest send across both queues. */
+/**
+ * Returns the time of the n-th (0-based) earliest send across both queues,
+ * counting a send still in flight from its send time plus the latency.
+ */
 function nthEarliest(
-  first: TimeQueue<Send>,
-  second: TimeQueue<Send>,
+  pending: TimeQueue<Send>,
+  pendingDelayMs: number,
+  answered: TimeQueue<Send>,
   n: number,
 ): number {
+  const first = pending;
+  const second = answered;
   let i = 0;
   let j = 0;
   for (let taken = 0; ; taken++) {
-    const a = i < first.length ? first.at(i).at : Infinity;
+    const a = i < first.length ? first.at(i).at + pendingDelayMs : Infinity;
     const b = j < second.length ? second.at(j).at : Infinity;
     const earliest = Math.min(a, b);
     if (taken === n) {
