@@ -157,6 +157,24 @@ describe('install through the sandbox and proxy leads', () => {
     );
   });
 
+  it('rejects a bracketed state without asking for a token', async () => {
+    const before = await control<SandboxStats>(stack, 'stats');
+    const { consentUrl, cookie } = await beginInstall(stack);
+    const callbackUrl = new URL(await submitConsent(consentUrl));
+    const state = callbackUrl.searchParams.get('state') ?? '';
+    callbackUrl.searchParams.delete('state');
+    callbackUrl.searchParams.set('state[]', state);
+
+    const response = await fetch(callbackUrl, { headers: { cookie } });
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('state parameter is malformed');
+    const after = await control<SandboxStats>(stack, 'stats');
+    expect(after.grants.authorization_code).toBe(
+      before.grants.authorization_code,
+    );
+  });
+
   it('rejects a replayed state', async () => {
     const { consentUrl, cookie } = await beginInstall(stack);
     const callbackUrl = await submitConsent(consentUrl);

@@ -66,17 +66,28 @@ export class OAuthController {
   ): Promise<void> {
     response.setHeader('cache-control', 'no-store');
     response.setHeader('referrer-policy', 'no-referrer');
-    const malformed = ['code', 'state', 'error'].find(
-      (name) =>
-        query[name] !== undefined &&
-        (typeof query[name] !== 'string' ||
-          query[name].length > MAX_PARAMETER_LENGTH),
+    // `state[]=x` arrives under another key, and must not pass for a
+    // Marketplace install without state.
+    const bracketed = Object.keys(query).find((key) =>
+      /^(code|state|error)\[/.test(key),
     );
+    const malformed =
+      bracketed?.replace(/\[.*$/, '') ??
+      ['code', 'state', 'error'].find(
+        (name) =>
+          query[name] !== undefined &&
+          (typeof query[name] !== 'string' ||
+            query[name].length > MAX_PARAMETER_LENGTH),
+      );
     if (malformed) {
       response
         .status(400)
         .type('html')
-        .send(installFailedPage(`The ${malformed} parameter is malformed.`));
+        .send(
+          installFailedPage(
+            `The ${malformed} parameter is malformed: give it once, as plain text of at most ${MAX_PARAMETER_LENGTH} characters.`,
+          ),
+        );
 
       return;
     }
