@@ -44,7 +44,7 @@ describe('findUncleanCharacter', () => {
   });
 
   it('accepts characters next to the bidi ranges', () => {
-    expect(findUncleanCharacter('\u2029\u202f\u2065\u206a')).toBeNull();
+    expect(findUncleanCharacter('\u2027\u202f\u2065\u206a')).toBeNull();
   });
 });
 
@@ -73,5 +73,22 @@ describe('IsCleanText', () => {
     const [problem] = await problemsFor(42);
 
     expect(problem.constraints?.isCleanText).toBe('name must be a string');
+  });
+
+  it.each(['\u200b', ' \u2060 ', '\ufeff'])(
+    'rejects text with nothing visible: %j',
+    async (text) => {
+      const [problem] = await problemsFor(text);
+
+      expect(problem.constraints?.isCleanText).toBe(
+        'name must contain a visible character',
+      );
+    },
+  );
+
+  it('rejects a line separator', async () => {
+    const [problem] = await problemsFor('a\u2028b');
+
+    expect(problem.constraints?.isCleanText).toContain('U+2028');
   });
 });

@@ -10,7 +10,11 @@ export interface UncleanCharacter {
   index: number;
   /** Code point as `U+XXXX`. */
   codePoint: string;
-  reason: 'control character' | 'lone surrogate' | 'bidirectional control';
+  reason:
+    | 'control character'
+    | 'lone surrogate'
+    | 'bidirectional control'
+    | 'line or paragraph separator';
 }
 
 function formatCodePoint(code: number): string {
@@ -66,6 +70,13 @@ export function findUncleanCharacter(text: string): UncleanCharacter | null {
         reason: 'control character',
       };
     }
+    if (code === 0x2028 || code === 0x2029) {
+      return {
+        index,
+        codePoint: formatCodePoint(code),
+        reason: 'line or paragraph separator',
+      };
+    }
     if (isBidirectionalControl(code)) {
       return {
         index,
@@ -78,9 +89,15 @@ export function findUncleanCharacter(text: string): UncleanCharacter | null {
   return null;
 }
 
+/** Whether the text shows anything: not only spaces and zero-width characters. */
+export function hasVisibleCharacter(text: string): boolean {
+  return text.replace(/[\s\u200b-\u200d\u2060\ufeff]/g, '') !== '';
+}
+
 /**
  * Validates a string field as free text: no control characters, lone
- * surrogates or bidirectional controls (see `findUncleanCharacter`).
+ * surrogates, line separators or bidirectional controls (see
+ * `findUncleanCharacter`), and at least one visible character.
  * Non-string values fail too, so pair it with `IsString` for the type
  * message. The rule name in validation errors is `isCleanText`.
  */
@@ -93,15 +110,20 @@ export function IsCleanText(options?: ValidationOptions): PropertyDecorator {
       options,
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'string' && findUncleanCharacter(value) === null,
+          typeof value === 'string' &&
+          findUncleanCharacter(value) === null &&
+          hasVisibleCharacter(value),
         defaultMessage: (args?: ValidationArguments) => {
           const property = args?.property ?? String(propertyKey);
           const found =
             typeof args?.value === 'string'
               ? findUncleanCharacter(args.value)
               : null;
-          if (!found) {
+          if (typeof args?.value !== 'string') {
             return `${property} must be a string`;
+          }
+          if (!found) {
+            return `${property} must contain a visible character`;
           }
 
           return `${property} must not contain a ${found.reason}, but has ${found.codePoint} at index ${found.index}`;
