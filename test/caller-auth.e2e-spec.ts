@@ -423,3 +423,35 @@ describe('caller authentication and tenant isolation', () => {
     expect((await metric()) - before).toBe(1);
   });
 });
+
+describe('API key revocation across processes', () => {
+  let first: TestStack;
+  let second: TestStack;
+
+  beforeAll(async () => {
+    first = await startStack();
+    second = await startStack({
+      databaseUrl: first.databaseUrl,
+      sandboxHandle: first.sandbox,
+      env: { TOKEN_ENCRYPTION_KEYS: first.env.TOKEN_ENCRYPTION_KEYS },
+    });
+  });
+
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it('refuses a key revoked by another process at once', async () => {
+    const { companyId } = await installThroughConsent(first);
+    const keys = first.app.get(ApiKeysService);
+    const { record, key } = await keys.create('shared service', null);
+    const path = `/companies/${companyId}/api/v1/leads?limit=1`;
+    expect((await getAs(second, path, key)).status).toBe(200);
+
+    await keys.revoke(record.id);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect((await getAs(second, path, key)).status).toBe(401);
+  });
+});

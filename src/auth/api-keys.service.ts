@@ -1,14 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { Client } from 'pg';
 import { IsNull, type Repository } from 'typeorm';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import { type GatewayConfig } from '../config/gateway-config';
 import { sha256Hex } from '../crypto/secret-hash';
 import { ApiKey } from './api-key.entity';
 import { type Caller } from './caller';
 
 export const API_KEY_PREFIX = 'pgw_';
-/** A cached lookup is trusted this long; revocation in this process is immediate. */
+/**
+ * A cached lookup is trusted this long. Revocations reach every process at
+ * once through PostgreSQL NOTIFY; the limit bounds staleness should the
+ * listening connection fail.
+ */
 const CACHE_TTL_MS = 5_000;
+const REVOKED_CHANNEL = 'api_key_revoked';
 const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 
 interface CachedKey {
@@ -21,14 +35,40 @@ interface CachedKey {
  * SHA-256 (enough for a high-entropy secret that is only looked up).
  */
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly cache = new Map<string, CachedKey>();
   private readonly lastUsedWrites = new Map<string, number>();
+  private listener: Client | null = null;
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
+
+  /** Listens for revocations made by any gateway process. */
+  async onModuleInit(): Promise<void> {
+    const client = new Client({ connectionString: this.config.databaseUrl });
+    client.on('notification', () => this.cache.clear());
+    client.on('error', (error) => {
+      // Without the listener, lookups are not cached at all (see authenticate).
+      this.logger.warn(
+        { err: error },
+        'API key revocation listener failed; key lookups are no longer cached',
+      );
+      this.listener = null;
+      this.cache.clear();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${REVOKED_CHANNEL}`);
+    this.listener = client;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const client = this.listener;
+    this.listener = null;
+    await client?.end().catch(() => undefined);
+  }
 
   async create(
     name: string,
@@ -53,6 +93,7 @@ export class ApiKeysService {
       { revokedAt: new Date() },
     );
     this.cache.clear();
+    await this.keys.query('SELECT pg_notify($1, $2)', [REVOKED_CHANNEL, id]);
 
     return (result.affected ?? 0) > 0;
   }
@@ -83,7 +124,9 @@ export class ApiKeysService {
     if (this.cache.size > 10_000) {
       this.cache.clear();
     }
-    this.cache.set(hash, { caller, expiresAt: now + CACHE_TTL_MS });
+    if (this.listener) {
+      this.cache.set(hash, { caller, expiresAt: now + CACHE_TTL_MS });
+    }
     this.recordUse(caller, now);
 
     return caller;
