@@ -4,7 +4,12 @@ import type { CompanyRecord, FileRecord } from '../state/sandbox-data';
 import type { ApiCaller } from './api-gate.service';
 import { Caller } from './api-caller.decorator';
 import { CompanyData } from './company-data.service';
-import { paginate, QueryReader, sortRecords } from './query-reader';
+import {
+  paginate,
+  QueryReader,
+  sortRecords,
+  withoutNulls,
+} from './query-reader';
 import { RequireScopes } from './required-scopes';
 
 /** The files endpoint pages at most 100 items. */
@@ -56,12 +61,7 @@ function toFileView(
   company: CompanyRecord,
   apiDomain: string,
 ): object {
-  const view: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(file)) {
-    if (value !== null) {
-      view[field] = value;
-    }
-  }
+  const view = withoutNulls(file);
   const names: Array<[string, string | undefined]> = [
     ['deal_name', company.deals.find((d) => d.id === file.deal_id)?.title],
     ['person_name', company.persons.find((p) => p.id === file.person_id)?.name],

@@ -4,7 +4,12 @@ import type { CompanyRecord, NoteRecord } from '../state/sandbox-data';
 import type { ApiCaller } from './api-gate.service';
 import { Caller } from './api-caller.decorator';
 import { CompanyData } from './company-data.service';
-import { paginate, QueryReader, sortRecords } from './query-reader';
+import {
+  paginate,
+  QueryReader,
+  sortRecords,
+  withoutNulls,
+} from './query-reader';
 import { RequireScopes } from './required-scopes';
 
 const NOTE_SORT_FIELDS = [
@@ -92,12 +97,7 @@ function toNoteView(
   company: CompanyRecord,
   caller: ApiCaller,
 ): object {
-  const view: Record<string, unknown> = {};
-  for (const [field, value] of Object.entries(note)) {
-    if (value !== null) {
-      view[field] = value;
-    }
-  }
+  const view = withoutNulls(note);
   const deal = company.deals.find((candidate) => candidate.id === note.deal_id);
   const person = company.persons.find(
     (candidate) => candidate.id === note.person_id,

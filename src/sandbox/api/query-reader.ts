@@ -226,3 +226,18 @@ export function paginate<T>(
     },
   };
 }
+
+/**
+ * Copies a record without its null fields. The spec types relations such as
+ * `deal_id` as non-nullable, so the sandbox leaves absent ones out.
+ */
+export function withoutNulls(record: object): Record<string, unknown> {
+  const view: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(record)) {
+    if (value !== null) {
+      view[field] = value;
+    }
+  }
+
+  return view;
+}
