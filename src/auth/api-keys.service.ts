@@ -132,7 +132,7 @@ export class ApiKeysService implements OnModuleInit, OnApplicationShutdown {
     return caller;
   }
 
-  /** Writes last_used_at at most once a minute per key, off the request path. */
+  /** Writes last_used_at at most once a minute per key in each process, off the request path. */
   private recordUse(caller: CachedKey['caller'], now: number): void {
     if (!caller) {
       return;

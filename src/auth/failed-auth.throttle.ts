@@ -12,9 +12,10 @@ interface Window {
 }
 
 /**
- * Slows down failed authentication per client address: each failure is
- * answered after a delay that doubles with the failures in a five-minute
- * window, up to two seconds, and an address past the maximum is refused.
+ * Slows down failed authentication per client address. Each failure is
+ * rejected after a delay that doubles with the failures in a five-minute
+ * window, up to two seconds. Past the maximum, further bad credentials from
+ * that address get 429 at once (CallerAuthGuard never blocks a valid one).
  */
 @Injectable()
 export class FailedAuthThrottle {
@@ -30,7 +31,7 @@ export class FailedAuthThrottle {
     );
   }
 
-  /** Counts a failure; returns how long to wait before answering it, in ms. */
+  /** Counts a failure; returns how long to wait before rejecting it, in ms. */
   recordFailure(address: string, now = Date.now()): number {
     let window = this.windows.get(address);
     if (!window || now - window.startedAt >= WINDOW_MS) {

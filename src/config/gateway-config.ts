@@ -156,9 +156,9 @@ export interface GatewayConfig {
   };
   upstream: {
     timeoutMs: number;
-    /** Longest wait for a rate-limit slot before answering 429. */
+    /** Longest wait for a rate-limit slot before returning 429. */
     rateLimitMaxWaitMs: number;
-    /** Burst limit assumed until Pipedrive's headers say otherwise. */
+    /** Burst limit assumed until Pipedrive's headers report another. */
     defaultBurst: number;
     burstWindowMs: number;
   };

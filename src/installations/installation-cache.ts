@@ -12,7 +12,7 @@ interface Entry {
 /**
  * Installations by company and user (or the company's default), in memory.
  * Every process hears each installation change through PostgreSQL
- * notifications and drops what the change may affect; the maximum age
+ * notifications and drops what the change may affect. The maximum age
  * bounds staleness should a notification be missed.
  */
 @Injectable()

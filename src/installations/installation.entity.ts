@@ -25,7 +25,7 @@ export type RefreshOutcome =
   | 'api_domain_refused';
 /**
  * One Pipedrive user's install of the app in one company. Tokens are stored
- * only encrypted, and are not selected unless a query asks for them.
+ * only encrypted, and are not selected unless a query requests them.
  */
 /*
  * Indexes and constraints below are created by the hand-written migration;

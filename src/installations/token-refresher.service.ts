@@ -29,7 +29,7 @@ import {
   refreshFailed,
 } from './installation.errors';
 
-/** Why a refresh was asked for. */
+/** The reason for a refresh request. */
 export type RefreshReason =
   | { kind: 'expiring' }
   | { kind: 'rejected'; revision: number }
@@ -46,7 +46,7 @@ type RefreshResult =
 /**
  * Refreshes an installation's tokens once at a time across every process:
  * callers in one process share one promise, and processes queue on the
- * installation's row lock. Whoever gets the lock re-reads the row and
+ * installation's row lock. The caller that gets the lock re-reads the row and
  * reuses tokens that another process refreshed meanwhile. New tokens are
  * committed before any request uses them.
  */
@@ -78,7 +78,7 @@ export class TokenRefresher {
 
   /**
    * Returns a snapshot with a usable access token, refreshing if needed.
-   * Throws the GatewayException that the caller should answer with.
+   * Throws the GatewayException that the caller should return to its client.
    */
   async refresh(
     installationId: string,
@@ -92,7 +92,7 @@ export class TokenRefresher {
     return result.snapshot;
   }
 
-  /** Like refresh, but also says whether a grant was made. */
+  /** Refreshes like refresh() and also reports whether a grant was made. */
   refreshOnce(
     installationId: string,
     reason: RefreshReason,

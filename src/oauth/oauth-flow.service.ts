@@ -6,7 +6,7 @@ import { OAuthServerError } from '../pipedrive/pipedrive-oauth.client';
 import { type StateRejection } from './oauth-state.store';
 import { PipedriveStrategy } from './pipedrive.strategy';
 
-/** The outcome of a callback, for the page the browser sees. */
+/** The outcome of a callback, for the page shown in the browser. */
 export type CallbackOutcome =
   | { kind: 'installed'; installation: Installation }
   | { kind: 'failed'; status: number; message: string };
@@ -18,7 +18,7 @@ export class OAuthFlowService {
 
   constructor(private readonly strategy: PipedriveStrategy) {}
 
-  /** Answers with the 302 to Pipedrive's consent page. */
+  /** Sends the 302 to Pipedrive's consent page. */
   start(request: Request, response: Response, next: NextFunction): void {
     const authenticate = this.strategy
       .getPassportInstance()

@@ -142,7 +142,7 @@ export class OAuthController {
   /**
    * Pipedrive's uninstall notice: HTTP Basic with the app's client id and
    * secret. Erases that installation's tokens; unknown or already
-   * uninstalled installations also get 200, as Pipedrive ignores the answer.
+   * uninstalled installations also get 200, as Pipedrive ignores the response.
    */
   @Delete('callback')
   @HttpCode(200)

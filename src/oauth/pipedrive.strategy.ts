@@ -27,7 +27,7 @@ type ExchangeCallback = (
  * passport-oauth2 set up for Pipedrive. Passport builds the authorize
  * redirect and checks `state` through OAuthStateStore; the code exchange
  * goes through PipedriveOAuthClient, which authenticates the app with HTTP
- * Basic as Pipedrive asks (passport-oauth2 would put the secret in the body).
+ * Basic as Pipedrive requires (passport-oauth2 would put the secret in the body).
  */
 @Injectable()
 export class PipedriveStrategy extends PassportStrategy(
@@ -89,7 +89,9 @@ export class PipedriveStrategy extends PassportStrategy(
     const companyId = Number(me.company_id);
     const userId = Number(me.id);
     if (!Number.isInteger(companyId) || !Number.isInteger(userId)) {
-      throw new Error('Pipedrive users/me answer has no company_id or id');
+      throw new Error(
+        'Pipedrive users/me response is missing company_id or id',
+      );
     }
 
     return this.installations.recordInstall(grant, {

@@ -219,9 +219,9 @@ export class RateLimitPacer {
    * free a slot before Pipedrive does, whatever the network delay. Matching
    * responses to sends in order is sound, because by the n-th response at
    * least n requests have arrived.
-   * NOTE: a send still waiting for its response is planned from its send
-   * time plus the average latency, an estimate; a slower response, or one in
-   * flight longer than the window, can let a later send go out early.
+   * NOTE: a send still waiting for its response is counted from its send
+   * time plus the average latency, which is an estimate. A slower response,
+   * or one in flight longer than the window, can let a later send go early.
    */
   private markAnswered(bucket: Bucket, now: number): void {
     const oldest = bucket.pending.first();

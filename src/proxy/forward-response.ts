@@ -17,7 +17,7 @@ const FORWARDED_HEADERS = [
 ];
 
 /**
- * Streams Pipedrive's answer to the caller byte for byte with its status
+ * Streams Pipedrive's response to the caller byte for byte with its status
  * code, without buffering the body.
  */
 export async function forwardResponse(

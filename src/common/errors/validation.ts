@@ -5,7 +5,7 @@ import {
 } from './gateway.exception';
 
 /**
- * Rules that say what kind of value a field takes. When a value breaks
+ * Rules that state what kind of value a field takes. When a value breaks
  * several rules, the first of these that failed is reported, because "must
  * be an integer" helps more than "must not be less than 1" for `abc`.
  */
@@ -25,7 +25,7 @@ const TYPE_RULES = [
 ];
 
 /**
- * The global pipe: whitelists and transforms DTOs and answers 400
+ * The global pipe: whitelists and transforms DTOs and returns 400
  * `validation_failed` naming each bad field with the one rule to fix.
  * Unknown properties and query parameters are rejected, so a misspelt
  * field name is never silently dropped.

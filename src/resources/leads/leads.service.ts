@@ -42,7 +42,7 @@ export class LeadsService {
     return getJson(this.client, target, '/api/v1/leads/archived', query);
   }
 
-  /** Every lead matching the query, fetched page by page. */
+  /** Yields every lead matching the query, fetched page by page. */
   all(target: TenantTarget, query: ListLeadsQuery = {}): AsyncGenerator<Lead> {
     return pageThrough(
       (start) =>
@@ -66,7 +66,7 @@ export class LeadsService {
     );
   }
 
-  /** The raw answer, for the HTTP proxy to stream. */
+  /** Returns the raw response, for the HTTP proxy to stream. */
   send(
     target: TenantTarget,
     query: ListLeadsQuery,
