@@ -79,6 +79,15 @@ export class InstallationCache {
     }
   }
 
+  /** Drops every entry of this installation. */
+  remove(installationId: string): void {
+    for (const [key, entry] of this.entries) {
+      if (entry.snapshot.id === installationId) {
+        this.entries.delete(key);
+      }
+    }
+  }
+
   clear(): void {
     this.entries.clear();
   }

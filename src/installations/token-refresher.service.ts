@@ -144,6 +144,10 @@ export class TokenRefresher {
     });
     if (result.ok) {
       this.cache.update(result.snapshot);
+    } else {
+      // The notice to other processes arrives asynchronously; this process
+      // must not serve the old snapshot to the next request meanwhile.
+      this.cache.remove(installationId);
     }
 
     return result;
